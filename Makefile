@@ -1,0 +1,48 @@
+# Two commands on a fresh machine: `make run` (set up and serve) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+PYTEST_ARGS ?=
+export FLASK_APP := wsgi
+
+.DEFAULT_GOAL := help
+.PHONY: help install dev run serve test lint format clean
+
+help:  ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime: $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e .
+	@touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.runtime  ## create .venv and install the service
+
+dev: $(VENV)/.dev  ## create .venv and install the service with test and lint tools
+
+run: install  ## migrate the embedded SQLite database, seed scenarios, serve on 127.0.0.1:$PORT
+	APP_ENV=$${APP_ENV:-development} $(BIN)/flask db upgrade
+	APP_ENV=$${APP_ENV:-development} $(BIN)/flask scenarios seed
+	APP_ENV=$${APP_ENV:-development} $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+test: dev  ## run the whole test suite (SQLite, plus PostgreSQL when TEST_DATABASE_URL is set)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: dev  ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: dev  ## apply ruff's formatting and safe fixes
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:  ## remove the virtualenv, caches and the local database
+	rm -rf $(VENV) .pytest_cache .ruff_cache instance/roleplay.db*

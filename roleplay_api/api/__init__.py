@@ -1,0 +1,1 @@
+"""HTTP views: one blueprint module per resource; each view loads, calls one service, dumps."""

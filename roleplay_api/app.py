@@ -1,0 +1,97 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from roleplay_api.config import load_config
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: settings from the environment, then ``config`` overrides (tests)."""
+    app = Flask(__name__, instance_relative_config=True, static_folder=None)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(load_config(app.instance_path, config))
+
+    register_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_cli(app)
+    return app
+
+
+def register_logging(app: Flask) -> None:
+    from roleplay_api.observability import configure_logging, register_request_id
+
+    configure_logging(app)
+    register_request_id(app)
+    if app.config["JWT_SECRET_GENERATED"]:
+        logging.getLogger("roleplay_api").warning(
+            "JWT_SECRET_KEY is not set: using a random key for this run (%s); "
+            "tokens will not survive a restart",
+            app.config["APP_ENV"],
+        )
+
+
+def register_extensions(app: Flask) -> None:
+    from roleplay_api import models  # noqa: F401  (registers the tables on the metadata)
+    from roleplay_api.api.auth import configure_jwt
+    from roleplay_api.api.base import BEARER_AUTH, Api
+    from roleplay_api.extensions import db, jwt, migrate
+    from roleplay_api.web import OrjsonProvider, register_request_guards
+
+    app.json = OrjsonProvider(app)
+    register_request_guards(app)
+    db.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        _configure_sqlite(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    jwt.init_app(app)
+    configure_jwt(jwt)
+    # One Api per app (not a module global): tests build several apps side by side.
+    Api(app, spec_kwargs={"components": {"securitySchemes": BEARER_AUTH}})
+
+
+def register_blueprints(app: Flask) -> None:
+    from roleplay_api.api import auth, ops
+    from roleplay_api.api.base import current_api
+
+    api = current_api(app)
+    for module in (ops, auth):
+        api.register_blueprint(module.blp)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from roleplay_api.errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_cli(app: Flask) -> None:
+    from roleplay_api.cli import register_cli as register
+
+    register(app)
+
+
+def _configure_sqlite(app: Flask) -> None:
+    """Foreign keys on, and WAL so readers do not block the writer."""
+    from sqlalchemy import event
+
+    from roleplay_api.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "connect")
+    def set_pragmas(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.close()

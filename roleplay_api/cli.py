@@ -1,0 +1,78 @@
+"""flask CLI groups for operators: users, scenarios, chat-state."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from roleplay_api.errors import APIError
+from roleplay_api.services import auth as auth_service
+from roleplay_api.services import scenarios as scenario_service
+
+users_cli = AppGroup("users", help="Manage user accounts.")
+scenarios_cli = AppGroup("scenarios", help="Manage the roleplay scenario library.")
+chat_state_cli = AppGroup("chat-state", help="Maintain chat-state records.")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.password_option("--password", help="At least 8 characters; prompted for when omitted.")
+def create_user(email: str, password: str) -> None:
+    """Create a user account."""
+    if len(password) < 8:
+        raise click.BadParameter("must be at least 8 characters", param_hint="--password")
+    try:
+        user = auth_service.create_user(email, password)
+    except APIError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"created user {user.id} <{user.email}>")
+
+
+@users_cli.command("token")
+@click.argument("email")
+def user_token(email: str) -> None:
+    """Print an access token for EMAIL (for operators and curl)."""
+    try:
+        user = auth_service.get_user_by_email(email)
+    except APIError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(auth_service.issue_tokens(user).access_token)
+
+
+@users_cli.command("purge-revoked")
+def purge_revoked() -> None:
+    """Delete revocations of tokens that have expired anyway."""
+    click.echo(f"deleted {auth_service.purge_expired_revocations()} expired revocations")
+
+
+@scenarios_cli.command("seed")
+@click.option(
+    "--file",
+    "path",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="A scenario library YAML file; the bundled one by default.",
+)
+def seed(path: str | None) -> None:
+    """Load the scenario library into the database (idempotent: upsert by id)."""
+    try:
+        result = scenario_service.seed_scenarios(path)
+    except scenario_service.LibraryError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(
+        f"scenarios: {result.created} created, {result.updated} updated, "
+        f"{result.unchanged} unchanged"
+    )
+
+
+@scenarios_cli.command("list")
+def list_scenarios() -> None:
+    """Print the seeded scenarios."""
+    for scenario in scenario_service.list_scenarios():
+        click.echo(f"{scenario.id:<24} {scenario.title}")
+
+
+def register_cli(app: Flask) -> None:
+    for group in (users_cli, scenarios_cli, chat_state_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,1 @@
+"""The bundled scenario library (scenarios.yaml), loaded by `flask scenarios seed`."""

@@ -1,0 +1,98 @@
+"""Request ids, JSON logs and the one access-log line per request."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+import time
+import uuid
+from datetime import UTC, datetime
+
+from flask import Flask, Response, g, has_request_context, request
+
+REQUEST_ID_HEADER = "X-Request-ID"
+# Echo a client's id only when it is harmless in logs and headers.
+_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
+access_log = logging.getLogger("roleplay_api.access")
+_HANDLER_NAME = "roleplay_api"
+
+
+def current_request_id() -> str:
+    if has_request_context():
+        return getattr(g, "request_id", "-")
+    return "-"
+
+
+class RequestContextFilter(logging.Filter):
+    """Stamp every record with the id of the request being served (or '-')."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not hasattr(record, "request_id"):
+            record.request_id = current_request_id()
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    _RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "request_id", "asctime"}
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": getattr(record, "request_id", "-"),
+        }
+        entry.update({k: v for k, v in vars(record).items() if k not in self._RESERVED})
+        if record.exc_info:
+            entry["exc_info"] = self.formatException(record.exc_info)
+        return json.dumps(entry, default=str)
+
+
+def configure_logging(app: Flask) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    if app.config["LOG_FORMAT"] == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(
+            logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s")
+        )
+    handler.addFilter(RequestContextFilter())
+    handler.set_name(_HANDLER_NAME)
+    for logger in (logging.getLogger("roleplay_api"), app.logger):
+        # Replace our own handler from an earlier create_app; leave anyone else's alone.
+        logger.handlers[:] = [h for h in logger.handlers if h.get_name() != _HANDLER_NAME]
+        logger.addHandler(handler)
+        logger.setLevel(app.config["LOG_LEVEL"])
+        logger.propagate = False
+
+
+def register_request_id(app: Flask) -> None:
+    @app.before_request
+    def assign_request_id() -> None:
+        given = request.headers.get(REQUEST_ID_HEADER, "")
+        g.request_id = given if _VALID_REQUEST_ID.match(given) else uuid.uuid4().hex
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def log_request(response: Response) -> Response:
+        response.headers[REQUEST_ID_HEADER] = current_request_id()
+        started = getattr(g, "request_started", None)
+        duration_ms = round((time.perf_counter() - started) * 1000, 2) if started else None
+        access_log.info(
+            "%s %s %s",
+            request.method,
+            request.path,
+            response.status_code,
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": duration_ms,
+                "user_id": getattr(g, "user_id", None),
+                "client": request.remote_addr,
+            },
+        )
+        return response

@@ -1,0 +1,1 @@
+"""Marshmallow schemas per resource: input, output and query arguments."""

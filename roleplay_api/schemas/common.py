@@ -1,0 +1,58 @@
+"""Building blocks shared by every resource's schemas: strict strings, envelopes, errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields
+
+
+class BaseSchema(Schema):
+    class Meta:
+        # Front ends that already exist may send fields we do not know; ignore them.
+        unknown = EXCLUDE
+
+
+class Text(fields.String):
+    """A string that refuses NUL characters, which PostgreSQL cannot store in text or JSONB."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        result = super()._deserialize(value, attr, data, **kwargs)
+        if "\x00" in result:
+            raise ValidationError("Must not contain NUL characters.")
+        return result
+
+
+class ErrorDetailSchema(Schema):
+    code = fields.String(required=True, metadata={"example": "validation_error"})
+    message = fields.String(required=True)
+    details = fields.Dict(
+        keys=fields.String(), metadata={"description": "Per-field messages, when known"}
+    )
+
+
+class ErrorSchema(Schema):
+    success = fields.Boolean(required=True, metadata={"example": False})
+    error = fields.Nested(ErrorDetailSchema, required=True)
+
+
+_envelopes: dict[type[Schema], type[Schema]] = {}
+
+
+def envelope(data_schema: type[Schema]) -> type[Schema]:
+    """``{"success": true, "data": <data_schema>}``, named after the data schema in OpenAPI."""
+    if data_schema not in _envelopes:
+        name = data_schema.__name__.removesuffix("Schema") + "ResponseSchema"
+        _envelopes[data_schema] = type(
+            name,
+            (Schema,),
+            {
+                "success": fields.Boolean(required=True, dump_default=True),
+                "data": fields.Nested(data_schema, required=True),
+            },
+        )
+    return _envelopes[data_schema]
+
+
+class EmptySchema(Schema):
+    pass

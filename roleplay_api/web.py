@@ -1,0 +1,44 @@
+"""HTTP plumbing shared by every route: the JSON provider and the request-body guards."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from flask import Flask, request
+from flask.json.provider import DefaultJSONProvider
+
+from roleplay_api.errors import APIError, PayloadTooLarge
+
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
+class UnsupportedMediaType(APIError):
+    status, code, message = 415, "unsupported_media_type", "Request body must be application/json"
+
+
+class OrjsonProvider(DefaultJSONProvider):
+    """orjson for speed; datetimes come out as ISO-8601 with their UTC offset."""
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        return orjson.dumps(obj, default=self.default).decode()
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        return orjson.loads(s)
+
+
+def register_request_guards(app: Flask) -> None:
+    @app.before_request
+    def require_json_body() -> None:
+        """A request that carries a body must say it is JSON (415 otherwise)."""
+        if request.method not in _BODY_METHODS:
+            return
+        limit = app.config.get("MAX_CONTENT_LENGTH")
+        if limit and request.content_length and request.content_length > limit:
+            raise PayloadTooLarge()  # refuse before reading a byte of it
+        has_body = (
+            bool(request.content_length)
+            or "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+        )
+        if has_body and not request.is_json:
+            raise UnsupportedMediaType()
