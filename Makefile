@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 export FLASK_APP := wsgi
 
 .DEFAULT_GOAL := help
-.PHONY: help install dev run serve test lint format clean
+.PHONY: help install dev run serve test lint format clean bench
 
 help:  ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -46,3 +46,6 @@ format: dev  ## apply ruff's formatting and safe fixes
 
 clean:  ## remove the virtualenv, caches and the local database
 	rm -rf $(VENV) .pytest_cache .ruff_cache instance/roleplay.db*
+
+bench: install  ## gunicorn + PostgreSQL under wrk, beside pgbench ceilings (BENCH_DATABASE_URL)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
