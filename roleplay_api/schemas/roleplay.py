@@ -10,6 +10,13 @@ from roleplay_api.models import DIFFICULTIES
 from roleplay_api.schemas.common import BaseSchema, Text, envelope
 
 MAX_MESSAGE_CHARS = 2000
+DIFFICULTY_PATTERN = "^(?:{})$".format(
+    "|".join("".join(f"[{c}{c.lower()}]" for c in name) for name in DIFFICULTIES)
+)
+
+
+# Tells OpenAPI readers (and fuzzers) what not_blank enforces: some non-space character.
+NOT_BLANK = {"pattern": r"\S"}
 
 
 def not_blank(value: str) -> None:
@@ -21,11 +28,18 @@ class Difficulty(Text):
     """One of DIFFICULTIES, accepted in any case and loaded upper case."""
 
     def __init__(self, **kwargs: Any) -> None:
-        metadata = {"enum": list(DIFFICULTIES), **kwargs.pop("metadata", {})}
+        # A pattern, not an enum: the OpenAPI document must admit "beginner" as we do.
+        metadata = {
+            "pattern": DIFFICULTY_PATTERN,
+            "description": f"One of {', '.join(DIFFICULTIES)}, in any case",
+            **kwargs.pop("metadata", {}),
+        }
         super().__init__(metadata=metadata, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        result = super()._deserialize(value, attr, data, **kwargs).upper()
+        result = super()._deserialize(value, attr, data, **kwargs)
+        # ASCII only: str.upper() turns a dotless i (U+0131) into "I", past the pattern.
+        result = result.upper() if result.isascii() else result
         if result not in DIFFICULTIES:
             raise ValidationError(f"Must be one of: {', '.join(DIFFICULTIES)}.")
         return result
@@ -36,16 +50,26 @@ class Difficulty(Text):
 
 class StartSessionSchema(BaseSchema):
     scenario_id = Text(
-        data_key="scenarioId", required=True, validate=[validate.Length(1, 64), not_blank]
+        data_key="scenarioId",
+        required=True,
+        validate=[validate.Length(1, 64), not_blank],
+        metadata=NOT_BLANK,
     )
     scenario_title = Text(
-        data_key="scenarioTitle", required=True, validate=[validate.Length(1, 200), not_blank]
+        data_key="scenarioTitle",
+        required=True,
+        validate=[validate.Length(1, 200), not_blank],
+        metadata=NOT_BLANK,
     )
     difficulty = Difficulty(required=True)
 
 
 class MessageInSchema(BaseSchema):
-    message = Text(required=True, validate=[validate.Length(1, MAX_MESSAGE_CHARS), not_blank])
+    message = Text(
+        required=True,
+        validate=[validate.Length(1, MAX_MESSAGE_CHARS), not_blank],
+        metadata=NOT_BLANK,
+    )
 
 
 class SessionQuerySchema(BaseSchema):
@@ -80,7 +104,7 @@ class StartedSessionSchema(BaseSchema):
     session_id = fields.String(data_key="sessionId", required=True)
     scenario_id = fields.String(data_key="scenarioId", required=True)
     scenario_title = fields.String(data_key="scenarioTitle", required=True)
-    difficulty = fields.String(required=True)
+    difficulty = fields.String(required=True, metadata={"enum": list(DIFFICULTIES)})
     opening_line = fields.String(data_key="openingLine", required=True)
     persona_name = fields.String(data_key="personaName", required=True)
     score = fields.Integer(required=True)
@@ -125,7 +149,7 @@ class SessionSummarySchema(BaseSchema):
     session_id = fields.String(data_key="sessionId", required=True)
     scenario_id = fields.String(data_key="scenarioId", required=True)
     scenario_title = fields.String(data_key="scenarioTitle", required=True)
-    difficulty = fields.String(required=True)
+    difficulty = fields.String(required=True, metadata={"enum": list(DIFFICULTIES)})
     score = fields.Integer(required=True)
     message_count = fields.Integer(data_key="messageCount", required=True)
     xp_earned = fields.Integer(data_key="xpEarned", required=True)

@@ -182,3 +182,20 @@ def test_body_must_be_a_json_object(client, auth_headers):
         headers=auth_headers | {"Content-Type": "application/json"},
     )
     error_of(response, 400, "validation_error")
+
+
+def test_openapi_describes_the_roleplay_endpoints(client):
+    paths = client.get("/api/openapi.json").get_json()["paths"]
+    expected = {
+        "/api/training/roleplay/scenarios": "get",
+        "/api/training/roleplay/start": "post",
+        "/api/training/roleplay/{session_id}/message": "post",
+        "/api/training/roleplay/sessions": "get",
+        "/api/training/roleplay/sessions/{session_id}": "get",
+        "/api/training/roleplay/stats": "get",
+    }
+    for path, method in expected.items():
+        assert paths[path][method]["security"] == [{"bearerAuth": []}], path
+    assert "201" in paths["/api/training/roleplay/start"]["post"]["responses"]
+    params = {p["name"] for p in paths["/api/training/roleplay/sessions"]["get"]["parameters"]}
+    assert params == {"limit", "offset", "status", "scenarioId", "difficulty"}

@@ -1,10 +1,17 @@
 """Pure pieces of the roleplay service and schemas: ids, briefs, turns, scores, validation."""
 
+import re
+
 import pytest
 from marshmallow import ValidationError
 
 from roleplay_api.models import Scenario
-from roleplay_api.schemas.roleplay import MessageInSchema, SessionQuerySchema, StartSessionSchema
+from roleplay_api.schemas.roleplay import (
+    DIFFICULTY_PATTERN,
+    MessageInSchema,
+    SessionQuerySchema,
+    StartSessionSchema,
+)
 from roleplay_api.services.roleplay import (
     FALLBACK_BRIEF,
     brief_from_scenario,
@@ -107,3 +114,17 @@ def test_query_schema_defaults_and_bounds():
     for bad in ({"limit": "0"}, {"limit": "101"}, {"offset": "-1"}, {"status": "x"}):
         with pytest.raises(ValidationError):
             SessionQuerySchema().load(bad)
+
+
+@pytest.mark.parametrize("given", ["EASY", "el\u0131te", "beginner ", ""])
+def test_difficulty_outside_the_documented_pattern_is_refused(given):
+    with pytest.raises(ValidationError):
+        StartSessionSchema().load({"scenarioId": "a", "scenarioTitle": "b", "difficulty": given})
+    assert not re.fullmatch(DIFFICULTY_PATTERN, given)
+
+
+@pytest.mark.parametrize("given", ["beginner", "Rookie", "pRO", "elite", "NIGHTMARE"])
+def test_difficulty_inside_the_documented_pattern_is_accepted(given):
+    assert re.fullmatch(DIFFICULTY_PATTERN, given)
+    body = StartSessionSchema().load({"scenarioId": "a", "scenarioTitle": "b", "difficulty": given})
+    assert body["difficulty"] == given.upper()
