@@ -10,6 +10,7 @@ from typing import Any, Protocol
 MAX_EXCHANGES = 5
 MAX_SCORE = 20
 XP_MULTIPLIERS = {"BEGINNER": 1.0, "ROOKIE": 1.25, "PRO": 1.5, "ELITE": 2.0, "NIGHTMARE": 3.0}
+DIFFICULTIES = tuple(XP_MULTIPLIERS)
 
 
 @dataclass(frozen=True)
