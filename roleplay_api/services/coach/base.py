@@ -44,7 +44,8 @@ class Judgement:
     score: int  # 0..MAX_SCORE
     skills: tuple[str, ...] = ()  # what the message was credited for
     penalties: tuple[str, ...] = ()  # what cost it points
-    engine: str = "rules"
+    engine: str = "rules"  # "rules", "llm", or "rules-fallback" when the LLM failed
+    fallback_reason: str | None = None  # why the LLM's answer was not used (short)
 
 
 @dataclass(frozen=True)
