@@ -146,6 +146,26 @@ def evaluate(
     return parts
 
 
+def outcomes(coach: Coach | None = None) -> list[str]:
+    """Per difficulty: how many strong and weak conversations end with the homeowner agreeing."""
+    coach = coach or RulesCoach()
+    _, conversations = load()
+    lines = []
+    for difficulty in DIFFICULTIES:
+        agreed = {"strong": 0, "weak": 0}
+        count = {"strong": 0, "weak": 0}
+        for item in conversations:
+            history = play(coach, item, difficulty)[1]
+            closing = bundled_brief(item.scenario).persona["closing"]["agree"]
+            agreed[item.label] += history[-1].content.endswith(tuple(closing))
+            count[item.label] += 1
+        lines.append(
+            f"  {difficulty:<9} homeowner agrees after strong {agreed['strong']}/{count['strong']}"
+            f", after weak {agreed['weak']}/{count['weak']}"
+        )
+    return lines
+
+
 def report(parts: dict[str, Figures], verbose: bool = True) -> str:
     replies, conversations = load()
     lines = [
@@ -160,6 +180,8 @@ def report(parts: dict[str, Figures], verbose: bool = True) -> str:
             f"harmful<={HARMFUL_CAP} {f.harmful_share:.3f} ({f.harmful_capped}/{f.harmful})  "
             f"conversations strong>weak {f.conversations:.3f} ({f.conv_pairs_won}/{f.conv_pairs})"
         )
+    lines.append("conversation outcomes (fifth reply):")
+    lines.extend(outcomes())
     if verbose:
         for name, f in parts.items():
             for miss in f.misses or []:

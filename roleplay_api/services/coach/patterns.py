@@ -149,6 +149,10 @@ SKILL_PATTERNS = {
                 STRONG,
             ),
             (
+                r"\bmonthly (?:payment|cost|bill|savings|number)s?\b|\b(?:came|come|comes) in (?:under|below|less)|\bcompar\w* (?:\w+ ){0,2}(?:quotes|options|numbers|prices)|\bside[- ]by[- ]side\b",
+                STRONG,
+            ),
+            (
                 r"\b(?:portable|take (?:it|them) with you|no (?:drilling|holes|permanent)|landlord[- ]approved|renter[- ]friendly|community solar)",
                 STRONG,
             ),
@@ -185,7 +189,7 @@ SKILL_PATTERNS = {
     "next_step": _compile(
         [
             (
-                r"\b(?:would|could|can|shall|should|may) (?:i|we) (?:\w+ )?(?:schedule|set up|book|come back|stop by|swing by|drop off|leave|send|email|mail|follow up|call|meet|pencil|text|show|put together|sit down)",
+                r"\b(?:would|could|can|shall|should|may) (?:i|we) (?:\w+ )?(?:schedule|set up|book|come back|stop by|swing by|drop off|leave|send|email|mail|follow up|call|meet|pencil|text|show|put|sit down|run|go over|walk you through|prepare|draw up|price out|lay out|share|bring)",
                 STRONG,
             ),
             (
@@ -208,7 +212,7 @@ SKILL_PATTERNS = {
                 STRONG,
             ),
             (
-                r"\b(?:i(?:'ll| will| can| could| would be happy to)|let me|happy to|glad to) (?:\w+ )?(?:leave|send|email|drop|mail|text|come back|stop by|swing by|follow up|call|get you|put together|write|bring|show)",
+                r"\b(?:i(?:'ll| will| can| could| would be happy to)|let me|happy to|glad to) (?:\w+ )?(?:leave|send|email|drop|mail|text|come back|stop by|swing by|follow up|call|get you|put|write|bring|show|prepare)|\bwe (?:can|could) (?:\w+ )?(?:go over|look at|meet|sit down|talk|review|set up|schedule)",
                 STRONG,
             ),
             (
@@ -225,7 +229,7 @@ SKILL_PATTERNS = {
         [
             (r"\b(?:respect|respecting) (?:your|that|the|you)", STRONG),
             (
-                r"\byour (?:call|decision|choice)\b|\bup to you\b|\bwhatever (?:works|is best|suits) (?:for )?you|\bon your (?:terms|schedule|time)",
+                r"\byour (?:call|decision|choice)\b|\bup to you\b|\bwhat(?:ever)? (?:works|is best|suits) (?:for )?you|\bwhenever (?:works|suits|is good)|\bon your (?:terms|schedule|time)",
                 STRONG,
             ),
             (
@@ -237,7 +241,7 @@ SKILL_PATTERNS = {
                 STRONG,
             ),
             (
-                r"\b(?:decide|decision|look at it|talk it over|go over it) together\b|\binclude (?:her|him|them|your "
+                r"\b(?:decide|decision|look|talk|go over|review|sit down)\b[^.?!]{0,25}\btogether\b|\binclude (?:her|him|them|your "
                 + PARTNER
                 + r")|\b"
                 + PARTNER

@@ -11,7 +11,7 @@ from roleplay_api.services.coach.signals import Signals
 
 # A reply scoring above the bar warms the homeowner, below it cools them; harder personas have a
 # higher bar and start colder, so NIGHTMARE needs several excellent replies before softening.
-BAR = {"BEGINNER": 6, "ROOKIE": 8, "PRO": 10, "ELITE": 11, "NIGHTMARE": 12}
+BAR = {"BEGINNER": 4, "ROOKIE": 6, "PRO": 7, "ELITE": 8, "NIGHTMARE": 10}
 START = {"BEGINNER": 0.0, "ROOKIE": -0.5, "PRO": -1.0, "ELITE": -2.0, "NIGHTMARE": -3.0}
 WARM_AT = 1.0  # softens at this warmth, and agrees to a next step at the end
 HARM_STEP = -3.0
@@ -60,7 +60,7 @@ def step(score: int | None, harmful: bool, difficulty: str) -> float:
         return HARM_STEP
     bar = BAR.get(difficulty, BAR["PRO"])
     value = bar if score is None else score
-    return max(-2.0, min(2.0, (value - bar) / 4))
+    return max(-2.0, min(2.0, (value - bar) / 3))
 
 
 def warmth(difficulty: str, steps: Sequence[float]) -> float:
@@ -83,8 +83,12 @@ def reply(
     signals: Signals,
     current_warmth: float,
     seed: str,
+    said: Sequence[str] = (),
 ) -> str:
-    """What the homeowner says after trainee message ``number`` (the last one concludes)."""
+    """What the homeowner says after trainee message ``number`` (the last one concludes).
+
+    ``said`` holds the homeowner's earlier replies, so an answer is not repeated word for word.
+    """
     parts: list[str] = []
     harmful = next(iter(signals.harmful), None)
     costly = next(iter(signals.costly), None)
@@ -104,6 +108,9 @@ def reply(
     if signals.topic:
         answers = persona.get("answers") or {}
         answer = answers.get(signals.topic) or GENERIC_ANSWERS.get(signals.topic, "")
+        first = _first_sentence(answer)
+        if first and any(first in earlier for earlier in said):
+            answer = f"Like I said: {first[:1].lower()}{first[1:]}"
         # A guarded homeowner answers the question, but only just.
         parts.append(answer if warm or difficulty == "BEGINNER" else _first_sentence(answer))
     elif signals.asked and not warm:

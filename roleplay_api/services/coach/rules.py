@@ -52,7 +52,10 @@ class RulesCoach:
         steps.append(homeowner.step(result.total, bool(signals.harmful), difficulty))
         warmth = homeowner.warmth(difficulty, steps)
         seed = f"{scenario.id}|{difficulty}|{number}|{message}"
-        response = homeowner.reply(scenario.persona, difficulty, number, signals, warmth, seed)
+        said = [turn.content for turn in history if turn.role != "user"]
+        response = homeowner.reply(
+            scenario.persona, difficulty, number, signals, warmth, seed, said
+        )
         return Judgement(
             response=response,
             feedback=message_feedback(signals, result, scenario),

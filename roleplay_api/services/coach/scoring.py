@@ -32,7 +32,7 @@ COSTLY_POINTS = {
 HARMFUL_POINTS = 8
 # Share of a skill's points that weak evidence earns: a harder homeowner gives less credit for a
 # bare "I understand" or a yes/no question than for the real thing.
-WEAK_SHARE = {"BEGINNER": 0.6, "ROOKIE": 0.55, "PRO": 0.5, "ELITE": 0.45, "NIGHTMARE": 0.4}
+WEAK_SHARE = {"BEGINNER": 0.75, "ROOKIE": 0.6, "PRO": 0.5, "ELITE": 0.4, "NIGHTMARE": 0.3}
 # A skill the scenario does not ask for still helps, a little less.
 OFF_SCENARIO_SHARE = 0.75
 ALWAYS_RELEVANT = {"acknowledge", "discover", "concise", "polite"}

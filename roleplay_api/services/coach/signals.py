@@ -154,7 +154,10 @@ def detect(message: str, keywords: Iterable[str] = ()) -> Signals:
     if harmful:
         # Nothing a harmful message does earns credit: "I understand, but sign today" is pressure.
         skills = {}
-    elif count >= 4 and not ({"acknowledge", "discover", "respect"} & set(skills) or on_topic):
+    elif count >= 4 and not (
+        {"acknowledge", "discover", "respect", "next_step", "transparency"} & set(skills)
+        or on_topic
+    ):
         costly["ignored_objection"] = Hit("ignored_objection", STRONG, "")
     if count and count <= 70 and not harmful and not costly and set(skills) - {"polite"}:
         skills["concise"] = Hit("concise", STRONG, f"{count} words")
