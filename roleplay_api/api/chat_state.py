@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, current_app, request
+from werkzeug.routing import PathConverter
 
 from roleplay_api.api.base import Blueprint
 from roleplay_api.schemas.chat_state import (
@@ -53,7 +54,18 @@ _IF_MATCH = {
 _ETAG = {
     "ETag": {"description": 'The record\'s version, "<version>"', "schema": {"type": "string"}}
 }
-_ONE = "/<path:user_session_id>"  # path: so an id with "/" is a 400 like any bad id, not a 404
+
+
+class AnyIdConverter(PathConverter):
+    """Any non-empty path tail, newlines and "/" included, so every bad id is a 400, not a 404."""
+
+    regex = "[^/][\\s\\S]*?"
+    part_isolating = False
+
+
+# Registered before the routes below (deferred functions run in order) so they can use it.
+blp.record_once(lambda state: state.app.url_map.converters.update(chat_state_id=AnyIdConverter))
+_ONE = "/<chat_state_id:user_session_id>"
 
 
 def _api_key_errors(view: Any) -> Any:

@@ -8,97 +8,37 @@ with SQLAlchemy Core (no ORM objects) and returned as plain dicts that orjson se
 
 from __future__ import annotations
 
-import hmac
-import re
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import Any
 
-import orjson
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
-from roleplay_api.errors import (
-    BadRequest,
-    Forbidden,
-    NotFound,
-    PayloadTooLarge,
-    PreconditionFailed,
-    Unauthorized,
-)
+from roleplay_api.errors import NotFound, PreconditionFailed
 from roleplay_api.extensions import db
 from roleplay_api.models import ChatStateSession
-from roleplay_api.schemas.chat_state import USER_SESSION_ID_RE, USER_SESSION_ID_RULE
+from roleplay_api.services.chat_state_rules import (
+    Precondition,
+    check_api_key,
+    check_chat_state,
+    check_user_session_id,
+    etag,
+    parse_if_match,
+)
 
-# None: no If-Match; "*": any existing record; a set: one of these versions (empty: none can match).
-Precondition = Literal["*"] | frozenset[int] | None
-_ETAG = re.compile(r'"([1-9][0-9]{0,9})"')
-_MAX_VERSION = 2**31 - 1  # the column is a 32-bit integer
-
-# ---- pure rules (no database, no Flask) ----------------------------------------------------
-
-
-def parse_if_match(header: str | None) -> Precondition:
-    """``"N"`` (or a comma-separated list of them) or ``*``; weak or malformed tags never match."""
-    if header is None:
-        return None
-    header = header.strip()
-    if header == "*":
-        return "*"
-    versions = set()
-    for tag in header.split(","):
-        match = _ETAG.fullmatch(tag.strip())
-        if match and int(match.group(1)) <= _MAX_VERSION:
-            versions.add(int(match.group(1)))
-    return frozenset(versions)
-
-
-def check_api_key(given: str | None, keys: Sequence[str]) -> None:
-    """401 without a key, 403 with a wrong one; every configured key is compared in full."""
-    if not given:
-        raise Unauthorized("X-API-Key header is required")
-    # Bytes, because compare_digest refuses non-ASCII str (a header may carry any latin-1).
-    offered = given.encode("latin-1", "replace")
-    matched = False
-    for key in keys:  # no early exit: the time taken does not say which key matched
-        matched |= hmac.compare_digest(offered, key.encode())
-    if not matched:
-        raise Forbidden("X-API-Key is not valid")
-
-
-def etag(version: int) -> str:
-    return f'"{version}"'
-
-
-def check_user_session_id(value: str) -> None:
-    if not USER_SESSION_ID_RE.fullmatch(value):
-        raise BadRequest(
-            f"user_session_id: {USER_SESSION_ID_RULE}",
-            details={"user_session_id": [USER_SESSION_ID_RULE]},
-        )
-
-
-def check_chat_state(text: str, max_bytes: int) -> None:
-    """NUL -> 400, more than ``max_bytes`` of UTF-8 -> 413, not JSON -> 400."""
-    if "\x00" in text:
-        raise BadRequest(
-            "chat_state must not contain NUL characters",
-            details={"chat_state": ["Must not contain NUL characters."]},
-        )
-    # UTF-8 takes 1..4 bytes a character: encode only when the length alone cannot decide.
-    if len(text) > max_bytes or (len(text) * 4 > max_bytes and len(text.encode()) > max_bytes):
-        raise PayloadTooLarge(f"chat_state is larger than {max_bytes} bytes")
-    try:
-        orjson.loads(text)
-    except orjson.JSONDecodeError:
-        raise BadRequest(
-            "chat_state must be a string that holds valid JSON",
-            details={"chat_state": ["Not valid JSON."]},
-        ) from None
-
+__all__ = [
+    "check_api_key",
+    "delete_chat_state",
+    "etag",
+    "get_chat_state",
+    "purge_idle_chat_states",
+    "replace_chat_state",
+    "upsert_chat_state",
+]
 
 # ---- statements, built once ----------------------------------------------------------------
 
