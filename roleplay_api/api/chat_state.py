@@ -30,6 +30,9 @@ blp = Blueprint(
     description="A chatbot front end's serialized state, keyed by its own session id",
 )
 
+# Instances, not classes: webargs would build a new schema object on every request.
+UPSERT_SCHEMA = ChatStateUpsertSchema()
+REPLACE_SCHEMA = ChatStateReplaceSchema()
 _API_KEY = {
     "in": "header",
     "name": "X-API-Key",
@@ -89,7 +92,7 @@ def _record_response(record: dict[str, Any], status: int = 200) -> Response:
 
 
 @blp.post("", parameters=[_API_KEY])
-@blp.arguments(ChatStateUpsertSchema)
+@blp.arguments(UPSERT_SCHEMA)
 @blp.response(201, ChatStateRecordSchema, description="Created", headers=_ETAG)
 @blp.alt_response(
     200, schema=ChatStateRecordSchema, description="Updated", headers=_ETAG, success=True
@@ -121,7 +124,7 @@ def get_chat_state(user_session_id: str) -> Response:
 
 
 @blp.put(_ONE, parameters=[_ID, _API_KEY])
-@blp.arguments(ChatStateReplaceSchema)
+@blp.arguments(REPLACE_SCHEMA)
 @blp.response(200, ChatStateRecordSchema, headers=_ETAG)
 @blp.alt_response(404, response="DEFAULT_ERROR", description="No such chat state")
 @blp.alt_response(412, response="DEFAULT_ERROR", description="If-Match did not match")

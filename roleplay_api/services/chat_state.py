@@ -91,14 +91,20 @@ _DELETE_IF = _DELETE.where(_VERSION_IN)
 
 
 class _Store:
-    """Per app: the AUTOCOMMIT view of the app's engine (same pool) and its upsert."""
+    """Per app: an AUTOCOMMIT engine for these single statements, and the dialect's upsert."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+    def __init__(self, engine: Engine, options: Mapping[str, Any]) -> None:
         dialect = engine.dialect.name
         if dialect not in _UPSERT:
             raise RuntimeError(f"chat-state needs PostgreSQL or SQLite, not {dialect}")
         self.upsert = _UPSERT[dialect]
+        if dialect == "postgresql":
+            # Its own pool of connections that stay in autocommit: switching a shared pool's
+            # connection in and out of it costs psycopg2 a server round trip each way.
+            self.engine = sa.create_engine(engine.url, isolation_level="AUTOCOMMIT", **options)
+        else:
+            # SQLite: same pool (and the app's PRAGMAs); pysqlite switches without any I/O.
+            self.engine = engine.execution_options(isolation_level="AUTOCOMMIT")
 
     def first(self, stmt: sa.Executable, params: Mapping[str, Any]) -> sa.Row[Any] | None:
         with self.engine.connect() as connection:
@@ -113,7 +119,8 @@ def _store() -> _Store:
     extensions = current_app.extensions
     store = extensions.get("chat_state_store")
     if store is None:
-        store = extensions["chat_state_store"] = _Store(db.engine)
+        options = current_app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
+        store = extensions["chat_state_store"] = _Store(db.engine, options)
     return store
 
 
