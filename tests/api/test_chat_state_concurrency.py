@@ -1,4 +1,4 @@
-"""Chat-state under concurrent requests (PostgreSQL): upserts never fail, If-Match lets one win."""
+"""Chat-state under concurrent requests: upserts never fail, If-Match lets exactly one win."""
 
 from concurrent.futures import ThreadPoolExecutor
 from threading import Barrier
@@ -70,3 +70,12 @@ def test_parallel_deletes_delete_once(app, client):
     assert client.post(URL, json={"user_session_id": "gone", "chat_state": "{}"}).status_code == 201
     statuses = run_together(app, lambda c, i: c.delete(f"{URL}/gone").status_code, n=10)
     assert sorted(statuses) == [204] + [404] * 9
+
+
+def test_parallel_upserts_never_fail_on_either_database(app, client):
+    def upsert(c, i):
+        return c.post(URL, json={"user_session_id": "both", "chat_state": "[]"}).status_code
+
+    statuses = run_together(app, upsert, n=8)
+    assert sorted(statuses) == [200] * 7 + [201]
+    assert client.get(f"{URL}/both").get_json()["version"] == 8
