@@ -151,6 +151,7 @@ def test_last_activity_is_kept_when_given_and_set_when_not(client, app):
         '"just a string"',
         "null",
         '{"escaped": "\\ud83d\\ude00 \\n \\" \\\\"}',
+        '{"cut_emoji": "\\ud83d", "huge": 1e400}',
     ],
 )
 def test_chat_state_is_returned_byte_for_byte(client, app, state):

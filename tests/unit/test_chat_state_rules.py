@@ -8,6 +8,7 @@ from roleplay_api.services.chat_state_rules import (
     check_chat_state,
     check_user_session_id,
     etag,
+    is_json,
     parse_if_match,
 )
 
@@ -72,3 +73,19 @@ def test_chat_state_checks():
     for bad in ("", "{", "[...]", "NaN", "{'a': 1}"):
         with pytest.raises(BadRequest):
             check_chat_state(bad, 100)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["{}", "[]", "0", '"s"', "null", " true ", "1e400", '"\\ud800"', '{"a": "\\udc00x"}', "-0"],
+)
+def test_is_json_accepts_what_the_grammar_allows(text):
+    assert is_json(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "NaN", "Infinity", "-Infinity", "[NaN]", "{", "[1,]", "'a'", '"a\tb"', "[" * 100_000],
+)
+def test_is_json_refuses_the_rest(text):
+    assert not is_json(text)
