@@ -8,6 +8,7 @@ with SQLAlchemy Core (no ORM objects) and returned as plain dicts that orjson se
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
@@ -115,12 +116,18 @@ class _Store:
             return connection.execute(stmt, params).rowcount
 
 
+_store_lock = threading.Lock()
+
+
 def _store() -> _Store:
     extensions = current_app.extensions
     store = extensions.get("chat_state_store")
     if store is None:
-        options = current_app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
-        store = extensions["chat_state_store"] = _Store(db.engine, options)
+        with _store_lock:  # threaded workers: build one engine per app, not one per thread
+            store = extensions.get("chat_state_store")
+            if store is None:
+                options = current_app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
+                store = extensions["chat_state_store"] = _Store(db.engine, options)
     return store
 
 
