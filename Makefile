@@ -47,5 +47,9 @@ format: dev  ## apply ruff's formatting and safe fixes
 clean:  ## remove the virtualenv, caches and the local database
 	rm -rf $(VENV) .pytest_cache .ruff_cache instance/roleplay.db*
 
+.PHONY: eval
+eval: dev  ## the coach's evaluation report (train and held-out parts; exits 1 below target)
+	$(BIN)/python -m tests.eval.evaluate
+
 bench: install  ## gunicorn + PostgreSQL under wrk, beside pgbench ceilings (BENCH_DATABASE_URL)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
