@@ -157,10 +157,59 @@ def run_wrk(script: str, url: str, seconds: int, connections: int, threads: int,
     return json.loads(match.group(1))
 
 
+def roleplay_session_sql() -> Path:
+    """The SQL of one trainee session as the service runs it (see docs/PERFORMANCE.md).
+
+    Each request first checks the token's revocation. Start reads the scenario and inserts the
+    session; each message locks the session row (joined with its scenario), then writes back
+    the whole grown history, as the service does.
+    """
+    sid = "'session_bench_' || :n || '_' || :client_id"
+    revoked = "SELECT id FROM revoked_tokens WHERE jti = 'bench-' || :n;"
+    lines = [
+        "\\set n random(1, 1000000000)",
+        revoked,
+        "SELECT * FROM scenarios WHERE id = 'homeowner_objection';",
+        "INSERT INTO roleplay_sessions (session_id, user_id, scenario_id, scenario_title, "
+        "difficulty, messages, message_count, score, duration, xp_earned, coach_engine, "
+        f"rubric_version, version, created_at) VALUES ({sid}, :bench_user, "
+        "'homeowner_objection', 'Price', 'PRO', '[]', 0, 0, 0, 0, 'rules', 'rules-1.0', 1, now()) "
+        "RETURNING id;",
+    ]
+    history: list[dict[str, object]] = []
+    for number in range(1, 6):
+        history += [
+            {"role": "user", "content": f"Trainee message number {number}, about the price. " * 2,
+             "timestamp": "2026-11-21T07:00:00+00:00", "score": 12,
+             "feedback": "Credited for acknowledging and asking a question. " * 2,
+             "skills": ["acknowledge", "discover"], "engine": "rules"},
+            {"role": "assistant", "content": f"Persona reply number {number}, still unsure. " * 3,
+             "timestamp": "2026-11-21T07:00:00+00:00"},
+        ]
+        literal = json.dumps(history).replace("'", "''")
+        final = ", completed_at = now(), xp_earned = 90, feedback = '{}'" if number == 5 else ""
+        lines += [
+            revoked,
+            "BEGIN;",
+            "SELECT * FROM roleplay_sessions LEFT JOIN scenarios ON scenarios.id = "
+            f"roleplay_sessions.scenario_id WHERE session_id = {sid} AND user_id = :bench_user "
+            "FOR UPDATE OF roleplay_sessions;",
+            f"UPDATE roleplay_sessions SET messages = '{literal}', message_count = {2 * number}, "
+            f"score = {12 * number}, duration = {number * 3}, version = {number + 1}{final} "
+            f"WHERE session_id = {sid} AND version = {number};",
+            "COMMIT;",
+        ]
+    path = BENCH / "results" / "roleplay_session.sql"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
 def run_pgbench(script: str, url: str, seconds: int, clients: int, threads: int,
                 defines: dict[str, str]) -> float:
+    path = roleplay_session_sql() if script == "roleplay_session.sql" else BENCH / "pgbench" / script
     cmd = ["pgbench", "-n", "-c", str(clients), "-j", str(threads), "-T", str(seconds),
-           "-f", str(BENCH / "pgbench" / script)]
+           "-f", str(path)]
     for key, value in defines.items():
         cmd += ["-D", f"{key}={value}"]
     out = subprocess.run([*cmd, url], capture_output=True, text=True, timeout=seconds + 60)
