@@ -54,8 +54,11 @@ def ensure_tool(name: str, package: str) -> str:
         return path
     log(f"installing {package} from Debian")
     subprocess.run(["apt-get", "update", "-qq"], check=True)
-    subprocess.run(["apt-get", "install", "-y", "-qq", package], check=True,
-                   env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    subprocess.run(
+        ["apt-get", "install", "-y", "-qq", package],
+        check=True,
+        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+    )
     path = shutil.which(name)
     if not path:
         raise SystemExit(f"{name} is still missing after installing {package}")
@@ -69,8 +72,12 @@ def free_port() -> int:
 
 
 def psql(url: str, sql: str) -> str:
-    out = subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-qAtc", sql],
-                         check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        ["psql", url, "-v", "ON_ERROR_STOP=1", "-qAtc", sql],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return out.stdout.strip()
 
 
@@ -113,8 +120,14 @@ class Server:
         cmd.append("wsgi:app")
         self.log_path.parent.mkdir(exist_ok=True)
         log_file = self.log_path.open("w")
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=log_file,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            env=self.env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -146,10 +159,23 @@ def rss_mib(pid: int) -> float:
     return 0.0
 
 
-def run_wrk(script: str, url: str, seconds: int, connections: int, threads: int,
-            env: dict[str, str]) -> dict:
-    cmd = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
-           "--timeout", "5s", "-s", str(BENCH / "wrk" / script), url]
+def run_wrk(
+    script: str, url: str, seconds: int, connections: int, threads: int, env: dict[str, str]
+) -> dict:
+    cmd = [
+        "wrk",
+        "-t",
+        str(threads),
+        "-c",
+        str(connections),
+        "-d",
+        f"{seconds}s",
+        "--timeout",
+        "5s",
+        "-s",
+        str(BENCH / "wrk" / script),
+        url,
+    ]
     out = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=seconds + 60)
     match = re.search(r"BENCH_JSON (\{.*\})", out.stdout)
     if not match:
@@ -179,12 +205,20 @@ def roleplay_session_sql() -> Path:
     history: list[dict[str, object]] = []
     for number in range(1, 6):
         history += [
-            {"role": "user", "content": f"Trainee message number {number}, about the price. " * 2,
-             "timestamp": "2026-11-21T07:00:00+00:00", "score": 12,
-             "feedback": "Credited for acknowledging and asking a question. " * 2,
-             "skills": ["acknowledge", "discover"], "engine": "rules"},
-            {"role": "assistant", "content": f"Persona reply number {number}, still unsure. " * 3,
-             "timestamp": "2026-11-21T07:00:00+00:00"},
+            {
+                "role": "user",
+                "content": f"Trainee message number {number}, about the price. " * 2,
+                "timestamp": "2026-11-21T07:00:00+00:00",
+                "score": 12,
+                "feedback": "Credited for acknowledging and asking a question. " * 2,
+                "skills": ["acknowledge", "discover"],
+                "engine": "rules",
+            },
+            {
+                "role": "assistant",
+                "content": f"Persona reply number {number}, still unsure. " * 3,
+                "timestamp": "2026-11-21T07:00:00+00:00",
+            },
         ]
         literal = json.dumps(history).replace("'", "''")
         final = ", completed_at = now(), xp_earned = 90, feedback = '{}'" if number == 5 else ""
@@ -205,11 +239,24 @@ def roleplay_session_sql() -> Path:
     return path
 
 
-def run_pgbench(script: str, url: str, seconds: int, clients: int, threads: int,
-                defines: dict[str, str]) -> float:
-    path = roleplay_session_sql() if script == "roleplay_session.sql" else BENCH / "pgbench" / script
-    cmd = ["pgbench", "-n", "-c", str(clients), "-j", str(threads), "-T", str(seconds),
-           "-f", str(path)]
+def run_pgbench(
+    script: str, url: str, seconds: int, clients: int, threads: int, defines: dict[str, str]
+) -> float:
+    path = (
+        roleplay_session_sql() if script == "roleplay_session.sql" else BENCH / "pgbench" / script
+    )
+    cmd = [
+        "pgbench",
+        "-n",
+        "-c",
+        str(clients),
+        "-j",
+        str(threads),
+        "-T",
+        str(seconds),
+        "-f",
+        str(path),
+    ]
     for key, value in defines.items():
         cmd += ["-D", f"{key}={value}"]
     out = subprocess.run([*cmd, url], capture_output=True, text=True, timeout=seconds + 60)
@@ -234,21 +281,32 @@ def prepare(base: str, url: str, keys: int, list_sessions: int, state: str) -> d
     log(f"filling {keys} chat-state keys and a user with {list_sessions} sessions")
     psql(url, "TRUNCATE chat_state_sessions")
     escaped = state.replace("'", "''")
-    psql(url, "INSERT INTO chat_state_sessions (session_id, user_session_id, chat_state, "
-              "last_activity, created_at, updated_at, version) "
-              f"SELECT gen_random_uuid(), 'bench-' || i, '{escaped}', now(), now(), now(), 1 "
-              f"FROM generate_series(1, {keys}) AS i")
+    psql(
+        url,
+        "INSERT INTO chat_state_sessions (session_id, user_session_id, chat_state, "
+        "last_activity, created_at, updated_at, version) "
+        f"SELECT gen_random_uuid(), 'bench-' || i, '{escaped}', now(), now(), now(), 1 "
+        f"FROM generate_series(1, {keys}) AS i",
+    )
     tokens = {}
     for name in ("BENCH_TOKEN", "BENCH_LIST_TOKEN"):
         email = f"{name.lower()}-{secrets.token_hex(4)}@bench.example.com"
-        data = http("POST", base + "/api/auth/register", {"email": email, "password": "bench-pass-1"})
+        data = http(
+            "POST", base + "/api/auth/register", {"email": email, "password": "bench-pass-1"}
+        )
         tokens[name] = data["data"]["accessToken"]
     for _ in range(list_sessions):
-        http("POST", base + "/api/training/roleplay/start",
-             {"scenarioId": "homeowner_objection", "scenarioTitle": "Price", "difficulty": "PRO"},
-             token=tokens["BENCH_LIST_TOKEN"])
-    list_user = psql(url, "SELECT user_id FROM roleplay_sessions GROUP BY user_id "
-                          f"HAVING count(*) = {list_sessions} LIMIT 1")
+        http(
+            "POST",
+            base + "/api/training/roleplay/start",
+            {"scenarioId": "homeowner_objection", "scenarioTitle": "Price", "difficulty": "PRO"},
+            token=tokens["BENCH_LIST_TOKEN"],
+        )
+    list_user = psql(
+        url,
+        "SELECT user_id FROM roleplay_sessions GROUP BY user_id "
+        f"HAVING count(*) = {list_sessions} LIMIT 1",
+    )
     bench_user = psql(url, "SELECT id FROM users WHERE email LIKE 'bench_token-%'")
     return tokens | {"list_user_id": list_user, "bench_user_id": bench_user}
 
@@ -291,8 +349,9 @@ def main() -> int:
         "BENCH_DIR": str(BENCH),
     }
     for command in (["db", "upgrade"], ["scenarios", "seed"]):
-        subprocess.run([str(BIN / "flask"), *command], cwd=ROOT, env=env, check=True,
-                       capture_output=True)
+        subprocess.run(
+            [str(BIN / "flask"), *command], cwd=ROOT, env=env, check=True, capture_output=True
+        )
     server = Server(env, args.workers)
     server.start()
     results: list[Result] = []
@@ -301,24 +360,51 @@ def main() -> int:
         state, literal = chat_state_literal()
         keys, list_sessions = 10_000, 50
         prepared = prepare(server.base, url, keys, list_sessions, state)
-        wrk_env = {**env, "BENCH_KEYS": str(keys), "BENCH_CHAT_STATE_JSON": literal,
-                   "BENCH_TOKEN": prepared["BENCH_TOKEN"],
-                   "BENCH_LIST_TOKEN": prepared["BENCH_LIST_TOKEN"]}
-        defines = {"keys": str(keys), "state": state.replace("'", "''"),
-                   "list_user": prepared["list_user_id"], "bench_user": prepared["bench_user_id"]}
+        wrk_env = {
+            **env,
+            "BENCH_KEYS": str(keys),
+            "BENCH_CHAT_STATE_JSON": literal,
+            "BENCH_TOKEN": prepared["BENCH_TOKEN"],
+            "BENCH_LIST_TOKEN": prepared["BENCH_LIST_TOKEN"],
+        }
+        defines = {
+            "keys": str(keys),
+            "state": state.replace("'", "''"),
+            "list_user": prepared["list_user_id"],
+            "bench_user": prepared["bench_user_id"],
+        }
         for name, (script, threads, sql, per_tx) in WORKLOADS.items():
             if args.only and not any(part in name for part in args.only):
                 continue
             log(f"wrk: {name} for {args.seconds}s at {args.connections} connections")
             run_wrk(script, server.base, 3, args.connections, threads or args.connections, wrk_env)
-            stats = run_wrk(script, server.base, args.seconds, args.connections,
-                            threads or args.connections, wrk_env)
+            stats = run_wrk(
+                script,
+                server.base,
+                args.seconds,
+                args.connections,
+                threads or args.connections,
+                wrk_env,
+            )
             seconds = stats["duration_us"] / 1e6
-            errors = sum(stats[k] for k in ("connect_errors", "read_errors", "write_errors",
-                                            "status_errors", "timeouts"))
-            result = Result(name, round(stats["requests"] / seconds, 1),
-                            round(stats["p50_us"] / 1000, 2), round(stats["p99_us"] / 1000, 2),
-                            errors, stats["requests"])
+            errors = sum(
+                stats[k]
+                for k in (
+                    "connect_errors",
+                    "read_errors",
+                    "write_errors",
+                    "status_errors",
+                    "timeouts",
+                )
+            )
+            result = Result(
+                name,
+                round(stats["requests"] / seconds, 1),
+                round(stats["p50_us"] / 1000, 2),
+                round(stats["p99_us"] / 1000, 2),
+                errors,
+                stats["requests"],
+            )
             if not args.skip_ceiling:
                 log(f"pgbench: {sql}")
                 tps = run_pgbench(sql, url, args.seconds, args.connections, 2, defines)
@@ -330,14 +416,18 @@ def main() -> int:
             pids = server.worker_pids()
             before = {pid: rss_mib(pid) for pid in pids}
             log(f"memory: chat-state upsert for {args.memory_seconds}s, workers {pids}")
-            run_wrk("chat_upsert.lua", server.base, args.memory_seconds, args.connections, 2,
-                    wrk_env)
+            run_wrk(
+                "chat_upsert.lua", server.base, args.memory_seconds, args.connections, 2, wrk_env
+            )
             after = {pid: rss_mib(pid) for pid in pids if Path(f"/proc/{pid}").exists()}
             memory = {
                 "seconds": args.memory_seconds,
                 "workers": [
-                    {"pid": pid, "rss_mib_before": round(before[pid], 1),
-                     "rss_mib_after": round(after.get(pid, 0.0), 1)}
+                    {
+                        "pid": pid,
+                        "rss_mib_before": round(before[pid], 1),
+                        "rss_mib_after": round(after.get(pid, 0.0), 1),
+                    }
                     for pid in pids
                 ],
             }
@@ -346,14 +436,20 @@ def main() -> int:
 
     print_report(results, memory)
     out = BENCH / "results" / "latest.json"
-    out.write_text(json.dumps({
-        "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": machine(),
-        "seconds": args.seconds,
-        "connections": args.connections,
-        "results": [asdict(r) for r in results],
-        "memory": memory,
-    }, indent=2) + "\n")
+    out.write_text(
+        json.dumps(
+            {
+                "when": datetime.now(UTC).isoformat(timespec="seconds"),
+                "machine": machine(),
+                "seconds": args.seconds,
+                "connections": args.connections,
+                "results": [asdict(r) for r in results],
+                "memory": memory,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     log(f"wrote {out.relative_to(ROOT)}")
     return 0 if all(r.errors == 0 for r in results) else 1
 
@@ -368,21 +464,27 @@ def machine() -> dict[str, object]:
 
 
 def print_report(results: list[Result], memory: dict) -> None:
-    header = (f"{'workload':<28}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
-              f"{'ceiling':>10}{'ratio':>8}")
+    header = (
+        f"{'workload':<28}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
+        f"{'ceiling':>10}{'ratio':>8}"
+    )
     print(header)
     print("-" * len(header))
     for r in results:
         ceiling = f"{r.ceiling_unit_rps:.0f}" if r.ceiling_unit_rps else "-"
         ratio = f"{r.ratio:.0%}" if r.ratio is not None else "-"
-        print(f"{r.workload:<28}{r.rps:>9.0f}{r.p50_ms:>9.1f}{r.p99_ms:>9.1f}{r.errors:>8}"
-              f"{ceiling:>10}{ratio:>8}")
+        print(
+            f"{r.workload:<28}{r.rps:>9.0f}{r.p50_ms:>9.1f}{r.p99_ms:>9.1f}{r.errors:>8}"
+            f"{ceiling:>10}{ratio:>8}"
+        )
     if memory:
         print(f"\nresident memory per worker over {memory['seconds']}s of upserts (MiB):")
         for w in memory["workers"]:
             growth = w["rss_mib_after"] - w["rss_mib_before"]
-            print(f"  pid {w['pid']}: {w['rss_mib_before']:.1f} -> {w['rss_mib_after']:.1f}"
-                  f" ({growth:+.1f})")
+            print(
+                f"  pid {w['pid']}: {w['rss_mib_before']:.1f} -> {w['rss_mib_after']:.1f}"
+                f" ({growth:+.1f})"
+            )
 
 
 if __name__ == "__main__":
