@@ -95,7 +95,7 @@ def http(method: str, url: str, body: dict | None = None, token: str | None = No
         request.add_header("Content-Type", "application/json")
     if token:
         request.add_header("Authorization", f"Bearer {token}")
-    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - loopback only
+    with urllib.request.urlopen(request, timeout=30) as response:
         raw = response.read()
     return json.loads(raw) if raw else {}
 
