@@ -1,0 +1,36 @@
+"""Prometheus metrics at /metrics, summed across gunicorn workers when they share a directory."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+from prometheus_client import CollectorRegistry
+
+METRICS_PATH = "/metrics"
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def register_metrics(app: Flask) -> None:
+    """Request counts and latency by endpoint rule (not raw path: session ids would explode
+    the label set), plus exceptions.
+
+    Under gunicorn, gunicorn.conf.py sets PROMETHEUS_MULTIPROC_DIR: every worker writes its
+    samples there and /metrics, whichever worker answers, reads them all. Without it (flask run,
+    tests) each app gets its own registry, so several apps in one process do not collide.
+    """
+    from prometheus_flask_exporter import PrometheusMetrics
+    from prometheus_flask_exporter.multiprocess import GunicornInternalPrometheusMetrics
+
+    options = {
+        "group_by": "url_rule",
+        "excluded_paths": [f"^{METRICS_PATH}$"],
+        "default_labels": {"service": "roleplay-api"},
+    }
+    if os.environ.get(MULTIPROC_ENV):
+        metrics = GunicornInternalPrometheusMetrics(app, path=METRICS_PATH, **options)
+    else:
+        metrics = PrometheusMetrics(
+            app, path=METRICS_PATH, registry=CollectorRegistry(auto_describe=True), **options
+        )
+    app.extensions["prometheus_metrics"] = metrics
