@@ -3,17 +3,19 @@
 # Every setting reads an environment variable so systemd units, Docker and tests change the
 # deployment without editing this file. gunicorn loads it in the master before any worker.
 #
-# Worker class, chosen by measurement (2-core VM shared with other jobs, so figures are noisy;
-# wrk -t2 -c16 -d8s through no proxy, PostgreSQL 15 on the same machine, 2 workers each):
+# Worker class, chosen by measurement. wrk -t2 -c16 (8 s; 6 s for the last row) straight at
+# gunicorn, 2 workers, PostgreSQL 15 on the same 2-core VM, which other jobs shared (load
+# average 8-11), so figures are noisy: two runs each, requests per second.
 #
-#   endpoint                      sync (2 workers)       gthread (2 workers x 4 threads)
-#   GET /healthz                  ~1,430 req/s, p99 18 ms  ~1,530 req/s, p99 21 ms
-#   GET /api/auth/me (JWT + DB)   ~  520 req/s, p99 45 ms  ~  560 req/s, p99 52 ms
+#   endpoint                            sync (2 workers)   gthread (2 workers x 4 threads)
+#   GET /healthz (no DB)                1,272 / 2,512      2,626 / 1,944
+#   GET /api/auth/me (JWT + 1 query)      247 /   533        631 /   852
+#   bench-only route: 50 ms pg_sleep       32 /    36         72 /    74
 #
-# Throughput is a wash on CPU-bound requests (the GIL), but gthread keeps serving while a
-# thread waits on PostgreSQL or a slow client, keeps nginx's upstream connections alive (sync
-# workers close every connection), and sync gets stuck behind one slow request per worker.
-# So: gthread, (2 x cores) workers, 4 threads each.
+# No DB: a draw within the noise. With PostgreSQL: gthread ahead, and far ahead once a request
+# waits (the LLM coach can wait seconds: a sync worker serves nobody meanwhile). Sync also
+# closes every connection, so nginx cannot keep upstream connections alive. Hence gthread,
+# 2 x cores workers, 4 threads each. Mind: gunicorn turns sync into gthread when threads > 1.
 import multiprocessing
 import os
 import shutil
