@@ -98,11 +98,13 @@ def start_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[.
     """Start N gunicorn instances (gunicorn.conf.py) behind one nginx; stop all afterwards."""
     started: list[Process] = []
 
-    def start(env: dict[str, str], instances: int = 1, workers: int = 2) -> Stack:
+    def start(
+        env: dict[str, str], instances: int = 1, workers: int = 2, make_serve: bool = False
+    ) -> Stack:
         tmp = tmp_path_factory.mktemp("stack")
         guns = []
         for n in range(instances):
-            gun = start_gunicorn(tmp, f"gunicorn{n}", env, workers=workers)
+            gun = start_gunicorn(tmp, f"gunicorn{n}", env, workers=workers, make_serve=make_serve)
             started.append(gun.process)
             guns.append(gun)
         nginx = start_nginx(tmp, [g.port for g in guns])

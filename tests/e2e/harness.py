@@ -77,13 +77,19 @@ class Process:
         return "\n".join(text.splitlines()[-lines:])
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 15.0) -> None:
+        """Signal the whole process group (make, gunicorn's master and its workers)."""
         if self.popen.poll() is None:
-            self.popen.send_signal(sig)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.popen.pid, sig)
             try:
                 self.popen.wait(timeout)
             except subprocess.TimeoutExpired:
-                self.popen.kill()
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.popen.pid, signal.SIGKILL)
                 self.popen.wait(5)
+        # Anything left in the group (workers of a master that died first) goes too.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.popen.pid, signal.SIGKILL)
 
 
 def spawn(
@@ -91,7 +97,12 @@ def spawn(
 ) -> Process:
     with log.open("ab") as out:
         popen = subprocess.Popen(
-            command, cwd=ROOT, env=dict(env or os.environ), stdout=out, stderr=subprocess.STDOUT
+            command,
+            cwd=ROOT,
+            env=dict(env or os.environ),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, stopped as one
         )
     return Process(name, popen, log)
 
@@ -155,7 +166,10 @@ class Gunicorn:
         return [r for r in log_records(self.process.log) if r["request_id"] == request_id]
 
 
-def start_gunicorn(tmp: Path, name: str, env: Mapping[str, str], workers: int = 2) -> Gunicorn:
+def start_gunicorn(
+    tmp: Path, name: str, env: Mapping[str, str], workers: int = 2, make_serve: bool = False
+) -> Gunicorn:
+    """gunicorn with gunicorn.conf.py, or ``make serve`` (migrate, then that same gunicorn)."""
     port = free_port()
     metrics_dir = tmp / f"{name}-metrics"
     metrics_dir.mkdir()
@@ -164,7 +178,10 @@ def start_gunicorn(tmp: Path, name: str, env: Mapping[str, str], workers: int = 
         "GUNICORN_WORKERS": str(workers),
         "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
     }
-    command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"]
+    if make_serve:
+        command = ["make", "--no-print-directory", "serve", f"VENV={sys.prefix}"]
+    else:
+        command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"]
     process = spawn(name, command, tmp / f"{name}.log", env)
     wait_until(
         lambda: call(port, "GET", "/healthz", timeout=2).status == 200,

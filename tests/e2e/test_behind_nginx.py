@@ -1,4 +1,4 @@
-"""gunicorn (gunicorn.conf.py) behind the shipped nginx site config, checked over loopback.
+"""``make serve`` (migrations, then gunicorn.conf.py) behind the shipped nginx site config.
 
 Requests come from 127.0.0.2 while nginx reaches gunicorn from 127.0.0.1, so the client
 address the app logs proves it came from X-Forwarded-For through ProxyFix.
@@ -23,7 +23,8 @@ MAX_BODY = 2 * 1024 * 1024  # the app's default MAX_BODY_BYTES, and nginx's clie
 
 @pytest.fixture(scope="module")
 def stack(start_stack, e2e_database_url):
-    return start_stack(app_env(e2e_database_url), instances=1, workers=2)
+    # What the README tells an operator to run.
+    return start_stack(app_env(e2e_database_url), instances=1, workers=2, make_serve=True)
 
 
 @pytest.fixture(scope="module")

@@ -143,3 +143,15 @@ def test_login_limit_is_shared_through_redis(stack):
     # Another client address is not affected.
     other = stack.call("POST", "/api/auth/login", json_body=body, source="127.0.0.6")
     assert other.status == 401
+
+
+def test_one_instance_stopping_gracefully_leaves_the_other_serving(stack):
+    # Last in this module: it stops an instance for good.
+    headers = register(stack, "127.0.0.7")
+    leaving = stack.instances[1].process
+    leaving.stop()
+    assert leaving.popen.returncode == 0, leaving.tail()
+    assert "Shutting down: Master" in leaving.tail()
+    # nginx retries a refused connection on the other instance: nobody sees an error.
+    replies = [stack.call("GET", "/api/auth/me", headers=headers) for _ in range(6)]
+    assert [r.status for r in replies] == [200] * 6
