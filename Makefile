@@ -51,3 +51,7 @@ format: dev  ## apply ruff's formatting and safe fixes
 
 clean:  ## remove the virtualenv, caches and the local database
 	rm -rf $(VENV) .pytest_cache .ruff_cache instance/roleplay.db*
+
+.PHONY: eval
+eval: dev  ## the coach's evaluation report (train and held-out parts; exits 1 below target)
+	$(BIN)/python -m tests.eval.evaluate
