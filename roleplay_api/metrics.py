@@ -27,7 +27,11 @@ def register_metrics(app: Flask) -> None:
         "excluded_paths": [f"^{METRICS_PATH}$"],
         "default_labels": {"service": "roleplay-api"},
     }
-    if os.environ.get(MULTIPROC_ENV):
+    directory = os.environ.get(MULTIPROC_ENV)
+    if directory:
+        # gunicorn.conf.py creates it at start, but a CLI command (flask db upgrade in the
+        # Docker image, which sets the variable) may run first.
+        os.makedirs(directory, exist_ok=True)
         metrics = GunicornInternalPrometheusMetrics(app, path=METRICS_PATH, **options)
     else:
         metrics = PrometheusMetrics(

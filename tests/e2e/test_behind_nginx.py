@@ -146,7 +146,7 @@ def test_json_is_gzipped(stack):
     assert b'"openapi"' in gzip.decompress(reply.body)
 
 
-def test_nginx_outage_answers_are_json(stack):
+def test_metrics_are_refused_to_outsiders_in_json(stack):
     # /metrics is for the host only; anyone else gets nginx's 403 in the envelope.
     reply = stack.call("GET", "/metrics", source=CLIENT)
     assert reply.status == 403

@@ -146,7 +146,7 @@ def test_login_limit_is_shared_through_redis(stack):
 
 
 def test_one_instance_stopping_gracefully_leaves_the_other_serving(stack):
-    # Last in this module: it stops an instance for good.
+    # Last in this module: it stops the instances for good.
     headers = register(stack, "127.0.0.7")
     leaving = stack.instances[1].process
     leaving.stop()
@@ -155,3 +155,10 @@ def test_one_instance_stopping_gracefully_leaves_the_other_serving(stack):
     # nginx retries a refused connection on the other instance: nobody sees an error.
     replies = [stack.call("GET", "/api/auth/me", headers=headers) for _ in range(6)]
     assert [r.status for r in replies] == [200] * 6
+
+    # With no instance left, nginx answers 503 in the envelope, never its HTML page.
+    stack.instances[0].process.stop()
+    reply = stack.call("GET", "/api/auth/me", headers=headers)
+    assert reply.status == 503
+    assert reply.json()["error"]["code"] == "unavailable"
+    assert reply.headers["Retry-After"] == "1"
