@@ -38,3 +38,22 @@ def register_metrics(app: Flask) -> None:
             app, path=METRICS_PATH, registry=CollectorRegistry(auto_describe=True), **options
         )
     app.extensions["prometheus_metrics"] = metrics
+    _document(app)
+
+
+def _document(app: Flask) -> None:
+    """The exporter's route is plain Flask; describe it in the OpenAPI document by hand."""
+    from roleplay_api.api.base import current_api
+
+    text = {"text/plain": {"schema": {"type": "string"}}}
+    (rule,) = (r for r in app.url_map.iter_rules() if r.endpoint == "prometheus_metrics")
+    current_api(app).spec.path(
+        rule=rule,  # flask-smorest's plugin derives the path from the Flask rule
+        operations={
+            "get": {
+                "tags": ["operations"],
+                "summary": "Prometheus metrics: requests, latency and errors by endpoint",
+                "responses": {"200": {"description": "Prometheus text format", "content": text}},
+            }
+        },
+    )

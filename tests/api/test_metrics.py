@@ -44,3 +44,9 @@ def test_each_app_has_its_own_registry(make_app):
     assert sample(text, count, url_rule="/healthz") == 0
     text = first.get("/metrics").get_data(as_text=True)
     assert sample(text, count, url_rule="/healthz") == 2
+
+
+def test_metrics_are_in_the_openapi_document(client):
+    spec = client.get("/api/openapi.json").get_json()
+    operation = spec["paths"]["/metrics"]["get"]
+    assert "text/plain" in operation["responses"]["200"]["content"]
