@@ -75,3 +75,10 @@ def test_forwarded_address_is_the_key_only_behind_a_trusted_proxy(limited):
 def test_disabled_limiter_never_refuses(limited):
     client = limited(RATELIMIT_ENABLED=False)
     assert set(login_statuses(client, 6)) == {401}
+
+
+def test_unreachable_redis_fails_open_to_memory_counts(limited):
+    # Nothing listens on port 1: the limiter falls back to per-process counting, no 500s.
+    client = limited(RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0")
+    assert login_statuses(client, 4) == [401, 401, 401, 429]
+    assert client.get("/healthz").status_code == 200
