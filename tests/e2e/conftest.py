@@ -12,7 +12,6 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -119,7 +118,3 @@ def start_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[.
 
 def new_request_id(prefix: str) -> str:
     return f"{prefix}-{os.urandom(6).hex()}"
-
-
-def log_of(path: Path) -> str:
-    return path.read_text(errors="replace")
