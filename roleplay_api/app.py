@@ -60,11 +60,11 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from roleplay_api.api import auth, ops
+    from roleplay_api.api import auth, ops, roleplay
     from roleplay_api.api.base import current_api
 
     api = current_api(app)
-    for module in (ops, auth):
+    for module in (ops, auth, roleplay):
         api.register_blueprint(module.blp)
 
 

@@ -39,6 +39,7 @@ def upgrade():
         sa.Column("scenario_title", sa.String(length=200), nullable=False),
         sa.Column("difficulty", sa.String(length=16), nullable=False),
         sa.Column("messages", JSON, nullable=False),
+        sa.Column("message_count", sa.Integer(), nullable=False),
         sa.Column("score", sa.Integer(), nullable=False),
         sa.Column("feedback", JSON, nullable=True),
         sa.Column("duration", sa.Integer(), nullable=False),
@@ -59,11 +60,11 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_roleplay_sessions")),
         sa.UniqueConstraint("session_id", name=op.f("uq_roleplay_sessions_session_id")),
     )
-    # The list endpoint: one user's sessions, newest first.
+    # The list endpoint: one user's sessions, newest first (id breaks ties for stable paging).
     op.create_index(
         "ix_roleplay_sessions_user_id_created_at",
         "roleplay_sessions",
-        ["user_id", sa.text("created_at DESC")],
+        ["user_id", sa.text("created_at DESC"), sa.text("id DESC")],
     )
 
 

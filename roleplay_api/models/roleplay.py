@@ -29,6 +29,8 @@ class RoleplaySession(db.Model):
     difficulty: Mapped[str] = mapped_column(sa.String(16))
     # [{role, content, timestamp, ...}]; replaced as a whole on every exchange.
     messages: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    # len(messages), kept in step on every write so lists and stats never read the history.
+    message_count: Mapped[int] = mapped_column(default=0)
     score: Mapped[int] = mapped_column(default=0)
     feedback: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True)
     duration: Mapped[int] = mapped_column(default=0)
@@ -46,14 +48,11 @@ class RoleplaySession(db.Model):
     def is_active(self) -> bool:
         return self.completed_at is None
 
-    @property
-    def message_count(self) -> int:
-        return len(self.messages or [])
 
-
-# The list endpoint reads one user's sessions newest first.
+# The list endpoint reads one user's sessions newest first (id breaks ties for stable paging).
 sa.Index(
     "ix_roleplay_sessions_user_id_created_at",
     RoleplaySession.user_id,
     RoleplaySession.created_at.desc(),
+    RoleplaySession.id.desc(),
 )

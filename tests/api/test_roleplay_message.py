@@ -1,0 +1,242 @@
+"""Roleplay: trainee messages, the five-exchange lifecycle, XP, final feedback, bad input."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from roleplay_api.extensions import db
+from roleplay_api.models import RoleplaySession
+from roleplay_api.services.coach import MAX_SCORE, xp_for
+from roleplay_api.services.scenarios import seed_scenarios
+from tests.api.roleplay_support import (
+    BASE,
+    FakeCoach,
+    data_of,
+    error_of,
+    finish,
+    send,
+    start,
+    use_coach,
+)
+
+SESSION_KEYS = {"response", "feedback", "scoreAwarded", "totalScore", "sessionEnded"}
+
+
+def stored(app, session_id):
+    with app.app_context():
+        return db.session.scalar(
+            sa.select(RoleplaySession).where(RoleplaySession.session_id == session_id)
+        )
+
+
+def test_walkthrough_message_compat_shape(app, client, auth_headers):
+    session_id = start(client, auth_headers)["sessionId"]
+    data = data_of(send(client, auth_headers, session_id, "Hello"))
+    assert set(data) >= SESSION_KEYS
+    assert "xpEarned" not in data and "finalFeedback" not in data
+    assert isinstance(data["response"], str) and data["response"]
+    assert isinstance(data["feedback"], str) and data["feedback"]
+    assert 0 <= data["scoreAwarded"] <= MAX_SCORE
+    assert data["totalScore"] == data["scoreAwarded"]
+    assert data["sessionEnded"] is False
+    session = stored(app, session_id)
+    assert [m["role"] for m in session.messages] == ["user", "assistant"]
+    assert session.messages[0]["content"] == "Hello"
+    assert session.messages[1]["content"] == data["response"]
+    for message in session.messages:
+        assert datetime.fromisoformat(message["timestamp"]).utcoffset() == timedelta(0)
+    assert session.messages[0]["score"] == data["scoreAwarded"]
+    assert session.messages[0]["feedback"] == data["feedback"]
+    assert session.message_count == 2 and session.score == data["scoreAwarded"]
+    assert session.completed_at is None
+
+
+def test_real_coach_full_session_invariants(app, client, auth_headers):
+    seed_app(app)
+    session_id = start(client, auth_headers, scenarioId="homeowner_objection", difficulty="pro")[
+        "sessionId"
+    ]
+    results = finish(client, auth_headers, session_id)
+    awards = [r["scoreAwarded"] for r in results]
+    assert all(isinstance(a, int) and 0 <= a <= MAX_SCORE for a in awards)
+    assert [r["totalScore"] for r in results] == [sum(awards[: n + 1]) for n in range(5)]
+    assert [r["sessionEnded"] for r in results] == [False] * 4 + [True]
+    last = results[-1]
+    assert last["xpEarned"] == xp_for(last["totalScore"], "PRO")
+    assert set(last["finalFeedback"]) == {"strengths", "improvements", "tips"}
+    assert all(isinstance(v, list) for v in last["finalFeedback"].values())
+    session = stored(app, session_id)
+    assert session.score == sum(awards) and session.message_count == 10
+
+
+def seed_app(app):
+    with app.app_context():
+        seed_scenarios()
+
+
+@pytest.mark.parametrize(
+    ("difficulty", "xp"),
+    [("BEGINNER", 56), ("ROOKIE", 70), ("PRO", 84), ("ELITE", 112), ("NIGHTMARE", 168)],
+)
+def test_five_exchange_lifecycle_with_xp(app, client, auth_headers, monkeypatch, difficulty, xp):
+    coach = use_coach(monkeypatch, FakeCoach(scores=(3, 7, 11, 15, 20)))
+    session_id = start(client, auth_headers, difficulty=difficulty.lower())["sessionId"]
+    results = finish(client, auth_headers, session_id)
+    assert [r["scoreAwarded"] for r in results] == [3, 7, 11, 15, 20]
+    assert [r["totalScore"] for r in results] == [3, 10, 21, 36, 56]
+    assert [r["response"] for r in results] == [f"reply {n}" for n in range(1, 6)]
+    assert [r["feedback"] for r in results] == [f"note {n}" for n in range(1, 6)]
+    assert results[-1]["sessionEnded"] is True
+    assert results[-1]["xpEarned"] == xp == xp_for(56, difficulty)
+    assert results[-1]["finalFeedback"] == {
+        "strengths": ["listened"],
+        "improvements": ["ask more"],
+        "tips": ["tip for general_objection"],
+    }
+    # The engine saw the growing history and was asked to conclude on all ten messages.
+    assert [j[2] for j in coach.judged] == [0, 2, 4, 6, 8]
+    assert [len(h) for h in coach.concluded] == [10]
+    assert [t.score for t in coach.concluded[0] if t.role == "user"] == [3, 7, 11, 15, 20]
+
+    session = stored(app, session_id)
+    assert session.completed_at is not None and session.score == 56 and session.xp_earned == xp
+    assert session.feedback == results[-1]["finalFeedback"]
+    assert session.coach_engine == "fake" and session.rubric_version == "fake-1"
+    assert session.messages[0]["engine"] == "fake"
+    assert session.duration >= 0
+
+
+def test_xp_rounds_half_up(client, auth_headers, monkeypatch):
+    use_coach(monkeypatch, FakeCoach(scores=(1, 0, 0, 0, 0)))
+    session_id = start(client, auth_headers, difficulty="ROOKIE")["sessionId"]
+    assert finish(client, auth_headers, session_id)[-1]["xpEarned"] == 1  # 1.25 -> 1
+    use_coach(monkeypatch, FakeCoach(scores=(2, 0, 0, 0, 0)))
+    session_id = start(client, auth_headers, difficulty="ROOKIE")["sessionId"]
+    assert finish(client, auth_headers, session_id)[-1]["xpEarned"] == 3  # 2.5 -> 3
+
+
+def test_after_the_fifth_exchange_session_ended_changes_nothing(app, client, auth_headers):
+    session_id = start(client, auth_headers)["sessionId"]
+    finish(client, auth_headers, session_id)
+    before = stored(app, session_id)
+    error_of(send(client, auth_headers, session_id, "One more"), 409, "session_ended")
+    after = stored(app, session_id)
+    assert after.messages == before.messages and after.message_count == 10
+    assert (after.score, after.version, after.completed_at) == (
+        before.score,
+        before.version,
+        before.completed_at,
+    )
+
+
+def test_engine_scores_are_clamped(app, client, auth_headers, monkeypatch):
+    use_coach(monkeypatch, FakeCoach(scores=(99, -5, 20, 0, 0)))
+    session_id = start(client, auth_headers)["sessionId"]
+    results = finish(client, auth_headers, session_id)
+    assert [r["scoreAwarded"] for r in results] == [20, 0, 20, 0, 0]
+    assert results[-1]["totalScore"] == 40
+
+
+def test_seeded_scenario_brief_reaches_the_engine(app, client, auth_headers, monkeypatch):
+    seed_app(app)
+    coach = use_coach(monkeypatch, FakeCoach())
+    session_id = start(client, auth_headers, scenarioId="bad_timing", difficulty="elite")[
+        "sessionId"
+    ]
+    send(client, auth_headers, session_id, "Hi there")
+    assert coach.judged == [("bad_timing", "ELITE", 0, "Hi there")]
+
+
+def test_duration_counts_seconds_since_start(app, client, auth_headers):
+    session_id = start(client, auth_headers)["sessionId"]
+    with app.app_context():
+        session = db.session.scalar(
+            sa.select(RoleplaySession).where(RoleplaySession.session_id == session_id)
+        )
+        session.created_at = datetime.now(UTC) - timedelta(seconds=90)
+        db.session.commit()
+    send(client, auth_headers, session_id)
+    assert 90 <= stored(app, session_id).duration <= 100
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"message": "x" * 2001},
+        {"message": ""},
+        {"message": "   \n\t "},
+        {"message": "nul\x00inside"},
+        {"message": 42},
+        {"message": None},
+        {"message": ["Hello"]},
+        {},
+        {"text": "Hello"},
+    ],
+)
+def test_bad_messages_are_400_and_change_nothing(app, client, auth_headers, body):
+    session_id = start(client, auth_headers)["sessionId"]
+    response = client.post(f"{BASE}/{session_id}/message", json=body, headers=auth_headers)
+    error = error_of(response, 400, "validation_error")
+    assert "message" in error["details"]
+    session = stored(app, session_id)
+    assert session.messages == [] and session.score == 0 and session.version == 1
+
+
+def test_message_of_2000_characters_is_accepted(app, client, auth_headers):
+    session_id = start(client, auth_headers)["sessionId"]
+    data_of(send(client, auth_headers, session_id, "é" * 2000))
+    assert stored(app, session_id).messages[0]["content"] == "é" * 2000
+
+
+@pytest.mark.parametrize(
+    "session_id",
+    [
+        "session_doesnotexist0000000",
+        "session_1705123456_123",
+        "nope",
+        "session_" + "a" * 200,
+        "session_%00aaaaaaaaaaaaaaaaaaaa",
+    ],
+)
+def test_unknown_or_malformed_session_is_404(client, auth_headers, session_id):
+    error_of(send(client, auth_headers, session_id), 404, "not_found")
+    error_of(client.get(f"{BASE}/sessions/{session_id}", headers=auth_headers), 404, "not_found")
+
+
+def test_another_users_session_is_404_and_untouched(app, client, register):
+    owner, intruder = register()["headers"], register()["headers"]
+    session_id = start(client, owner)["sessionId"]
+    error_of(send(client, intruder, session_id, "Hijack"), 404, "not_found")
+    error_of(client.get(f"{BASE}/sessions/{session_id}", headers=intruder), 404, "not_found")
+    listed = data_of(client.get(f"{BASE}/sessions", headers=intruder))
+    assert listed == {"sessions": [], "total": 0}
+    assert data_of(client.get(f"{BASE}/stats", headers=intruder))["totalSessions"] == 0
+    session = stored(app, session_id)
+    assert session.messages == [] and session.version == 1
+    # The owner still has the whole session to play.
+    assert len(finish(client, owner, session_id)) == 5
+
+
+def test_stale_write_is_409_conflict_on_sqlite(app, client, auth_headers, backend, monkeypatch):
+    """Where there are no row locks, a concurrent write since our read is refused, not merged."""
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL locks the row, so this interleaving cannot happen there")
+    session_id = start(client, auth_headers)["sessionId"]
+
+    class RacingCoach(FakeCoach):
+        def judge(self, scenario, difficulty, history, message):
+            # Another request commits to the same row while this one is being judged.
+            with db.engine.begin() as connection:
+                connection.execute(
+                    sa.update(RoleplaySession)
+                    .where(RoleplaySession.session_id == session_id)
+                    .values(version=RoleplaySession.version + 1)
+                )
+            return super().judge(scenario, difficulty, history, message)
+
+    use_coach(monkeypatch, RacingCoach())
+    error = error_of(send(client, auth_headers, session_id), 409, "conflict")
+    assert "retry" in error["message"]
+    session = stored(app, session_id)
+    assert session.messages == [] and session.score == 0
