@@ -10,7 +10,25 @@ from flask.testing import FlaskClient
 
 METHODS = ("get", "post", "put", "patch", "delete")
 # Values for path parameters that name nothing stored.
-PLACEHOLDERS = {"sessionId": "session_" + "R" * 22, "user_session_id": "reliability-missing"}
+PLACEHOLDERS = {
+    "sessionId": "session_" + "R" * 22,
+    "session_id": "session_" + "R" * 22,
+    "user_session_id": "reliability-missing",
+}
+
+# Valid bodies, so a refusal is about the attack and not about a missing field.
+VALID_BODIES: dict[tuple[str, str], dict[str, Any]] = {
+    ("post", "/api/auth/register"): {"email": "valid@example.com", "password": "valid-password"},
+    ("post", "/api/auth/login"): {"email": "valid@example.com", "password": "valid-password"},
+    ("post", "/api/training/roleplay/start"): {
+        "scenarioId": "homeowner_objection",
+        "scenarioTitle": "The price is too high",
+        "difficulty": "PRO",
+    },
+    ("post", "/api/training/roleplay/{session_id}/message"): {"message": "What matters most?"},
+    ("post", "/chat-state-sessions"): {"user_session_id": "reliability-key", "chat_state": "{}"},
+    ("put", "/chat-state-sessions/{user_session_id}"): {"chat_state": "{}"},
+}
 
 
 @dataclass(frozen=True)
@@ -53,5 +71,5 @@ def operations(client: FlaskClient) -> list[Operation]:
 
 def call(client: FlaskClient, op: Operation, url: str | None = None, **kwargs: Any):
     if op.has_body and "json" not in kwargs and "data" not in kwargs:
-        kwargs["json"] = {}
+        kwargs["json"] = VALID_BODIES.get((op.method, op.path), {})
     return client.open(url or op.url(), method=op.method.upper(), **kwargs)

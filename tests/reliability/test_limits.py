@@ -10,6 +10,7 @@ import pytest
 from tests.conftest import TEST_SECRET
 from tests.reliability.operations import call, operations
 from tests.reliability.st_hooks import leaks_in
+from tests.reliability.tokens import mint
 
 pytestmark = pytest.mark.reliability
 
@@ -21,10 +22,11 @@ def body_operations(client):
 @pytest.fixture
 def tokens_for(register):
     """Headers that get past auth for each operation (a refresh token where one is needed)."""
-    user = register()
+    user_id = register()["user"]["id"]
 
     def headers(op) -> dict[str, str]:
-        token = user["refreshToken"] if op.path == "/api/auth/refresh" else user["accessToken"]
+        # A new token per call: the logout operation revokes the one it is sent.
+        token = mint(TEST_SECRET, user_id, refresh=op.path == "/api/auth/refresh")
         return {"Authorization": f"Bearer {token}"}
 
     return headers
