@@ -46,3 +46,9 @@ format: dev  ## apply ruff's formatting and safe fixes
 
 clean:  ## remove the virtualenv, caches and the local database
 	rm -rf $(VENV) .pytest_cache .ruff_cache instance/roleplay.db*
+
+.PHONY: reliability
+reliability: dev  ## the full reliability run: 5,000+ fuzz cases, kill -9, database outage, audit
+	rm -f .reliability/last-run.json
+	RELIABILITY_FULL=1 $(BIN)/pytest tests/reliability -p no:cacheprovider $(PYTEST_ARGS)
+	@echo "figures of this run (.reliability/last-run.json):" && cat .reliability/last-run.json
