@@ -47,6 +47,10 @@ format: dev  ## apply ruff's formatting and safe fixes
 clean:  ## remove the virtualenv, caches and the local database
 	rm -rf $(VENV) .pytest_cache .ruff_cache instance/roleplay.db*
 
+.PHONY: eval
+eval: dev  ## the coach's evaluation report (train and held-out parts; exits 1 below target)
+	$(BIN)/python -m tests.eval.evaluate
+
 .PHONY: reliability
 reliability: dev  ## the full reliability run: 5,000+ fuzz cases, kill -9, database outage, audit
 	rm -f .reliability/last-run.json

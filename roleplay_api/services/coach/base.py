@@ -10,6 +10,7 @@ from typing import Any, Protocol
 MAX_EXCHANGES = 5
 MAX_SCORE = 20
 XP_MULTIPLIERS = {"BEGINNER": 1.0, "ROOKIE": 1.25, "PRO": 1.5, "ELITE": 2.0, "NIGHTMARE": 3.0}
+DIFFICULTIES = tuple(XP_MULTIPLIERS)
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,8 @@ class Judgement:
     score: int  # 0..MAX_SCORE
     skills: tuple[str, ...] = ()  # what the message was credited for
     penalties: tuple[str, ...] = ()  # what cost it points
-    engine: str = "rules"
+    engine: str = "rules"  # "rules", "llm", or "rules-fallback" when the LLM failed
+    fallback_reason: str | None = None  # why the LLM's answer was not used (short)
 
 
 @dataclass(frozen=True)
