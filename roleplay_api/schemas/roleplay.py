@@ -74,7 +74,8 @@ class MessageInSchema(BaseSchema):
 
 class SessionQuerySchema(BaseSchema):
     limit = fields.Integer(load_default=10, validate=validate.Range(1, 100))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    # Bounded: PostgreSQL's OFFSET is a bigint, and a larger value was a 500 (found by fuzzing).
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**31 - 1))
     status = Text(validate=validate.OneOf(("active", "completed")))
     scenario_id = Text(data_key="scenarioId", validate=validate.Length(1, 64))
     difficulty = Difficulty()
