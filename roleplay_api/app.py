@@ -66,6 +66,9 @@ def register_blueprints(app: Flask) -> None:
     api = current_api(app)
     for module in (ops, auth, roleplay):
         api.register_blueprint(module.blp)
+    from roleplay_api.api import chat_state
+
+    api.register_blueprint(chat_state.blp)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -73,6 +73,23 @@ def list_scenarios() -> None:
         click.echo(f"{scenario.id:<24} {scenario.title}")
 
 
+@chat_state_cli.command("purge")
+@click.option(
+    "--idle-days",
+    type=click.IntRange(min=0),
+    required=True,
+    help="Delete records whose last_activity is more than this many days ago.",
+)
+@click.option("--dry-run", is_flag=True, help="Only count what would be deleted.")
+def purge_chat_states(idle_days: int, dry_run: bool) -> None:
+    """Delete idle chat-state records, in small batches (safe while the service runs)."""
+    from roleplay_api.services import chat_state as chat_state_service
+
+    count = chat_state_service.purge_idle_chat_states(idle_days, dry_run=dry_run)
+    verb = "would delete" if dry_run else "deleted"
+    click.echo(f"{verb} {count} chat-state records idle for more than {idle_days} days")
+
+
 def register_cli(app: Flask) -> None:
     for group in (users_cli, scenarios_cli, chat_state_cli):
         app.cli.add_command(group)

@@ -209,13 +209,16 @@ def submit_message(user_id: int, session_id: str, message: str) -> MessageResult
         "skills": list(judgement.skills),
         "engine": engine,
     }
+    if judgement.fallback_reason:
+        user_turn["fallbackReason"] = str(judgement.fallback_reason)[:200]
     reply = {"role": "assistant", "content": judgement.response, "timestamp": stamp}
     # A new list (not an in-place append) so the JSON column is seen as changed.
     session.messages = [*(session.messages or []), user_turn, reply]
     session.message_count = len(session.messages)
     session.score = session.score + award
     session.duration = max(0, int((now - session.created_at).total_seconds()))
-    session.coach_engine = engine
+    # The session names the configured engine; each message names the one that scored it.
+    session.coach_engine = str(coach.name)[:32]
     session.rubric_version = str(coach.rubric_version)[:32]
 
     ended = exchange >= MAX_EXCHANGES

@@ -240,3 +240,24 @@ def test_stale_write_is_409_conflict_on_sqlite(app, client, auth_headers, backen
     assert "retry" in error["message"]
     session = stored(app, session_id)
     assert session.messages == [] and session.score == 0
+
+
+def test_llm_failure_falls_back_to_rules_and_is_recorded(make_app, register):
+    """COACH_ENGINE=llm with a server that refuses connections: the rules engine answers."""
+    app = make_app(
+        COACH_ENGINE="llm",
+        LLM_BASE_URL="http://127.0.0.1:9/v1",
+        LLM_MODEL="stub",
+        LLM_TIMEOUT_SECONDS=1,
+        LLM_MAX_RETRIES=0,
+    )
+    client = app.test_client()
+    headers = register()["headers"]
+    session_id = start(client, headers)["sessionId"]
+    data = data_of(send(client, headers, session_id, "I understand. What worries you most?"))
+    assert 0 <= data["scoreAwarded"] <= MAX_SCORE
+    session = stored(app, session_id)
+    assert session.coach_engine == "llm"
+    user_turn = session.messages[0]
+    assert user_turn["engine"] == "rules-fallback"
+    assert user_turn["fallbackReason"]

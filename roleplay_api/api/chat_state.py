@@ -1,0 +1,156 @@
+"""Chat-state endpoints: the chatbot widget's key-value store, at the paths it already calls.
+
+Success bodies have no envelope (the widget reads the record itself); errors use the contract's.
+Views build their response from the service's plain dict with the app's orjson provider, which
+writes UUIDs and datetimes as the documented schemas would, at a fraction of marshmallow's cost:
+the schemas in @blp.response document the shapes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, current_app, request
+from werkzeug.routing import PathConverter
+
+from roleplay_api.api.base import Blueprint
+from roleplay_api.schemas.chat_state import (
+    USER_SESSION_ID_DOC,
+    ChatStateRecordSchema,
+    ChatStateReplaceSchema,
+    ChatStateSchema,
+    ChatStateUpsertSchema,
+)
+from roleplay_api.services import chat_state as chat_state_service
+
+blp = Blueprint(
+    "chat-state",
+    __name__,
+    url_prefix="/chat-state-sessions",
+    description="A chatbot front end's serialized state, keyed by its own session id",
+)
+
+# Instances, not classes: webargs would build a new schema object on every request.
+UPSERT_SCHEMA = ChatStateUpsertSchema()
+REPLACE_SCHEMA = ChatStateReplaceSchema()
+_API_KEY = {
+    "in": "header",
+    "name": "X-API-Key",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": "Required (401 without, 403 wrong) when CHAT_STATE_API_KEYS is configured",
+}
+_ID = {
+    "in": "path",
+    "name": "user_session_id",
+    "required": True,
+    "schema": USER_SESSION_ID_DOC,
+    "description": "The client's session id (400 when it does not match the pattern)",
+}
+_IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": False,
+    "schema": {"type": "string", "example": '"3"'},
+    "description": 'A strong ETag ("<version>") or *; the write happens only if it matches (412)',
+}
+_ETAG = {
+    "ETag": {"description": 'The record\'s version, "<version>"', "schema": {"type": "string"}}
+}
+
+
+class AnyIdConverter(PathConverter):
+    """Any non-empty path tail, newlines and "/" included, so every bad id is a 400, not a 404."""
+
+    regex = "[^/][\\s\\S]*?"
+    part_isolating = False
+
+
+# Registered before the routes below (deferred functions run in order) so they can use it.
+blp.record_once(lambda state: state.app.url_map.converters.update(chat_state_id=AnyIdConverter))
+_ONE = "/<chat_state_id:user_session_id>"
+
+
+def _api_key_errors(view: Any) -> Any:
+    view = blp.alt_response(401, response="DEFAULT_ERROR", description="X-API-Key missing")(view)
+    return blp.alt_response(403, response="DEFAULT_ERROR", description="X-API-Key wrong")(view)
+
+
+@blp.before_request
+def require_api_key() -> None:
+    """With CHAT_STATE_API_KEYS set, every chat-state request needs one of them."""
+    keys = current_app.config["CHAT_STATE_API_KEYS"]
+    if keys and request.method != "OPTIONS":  # CORS preflights carry no custom headers
+        chat_state_service.check_api_key(request.headers.get("X-API-Key"), keys)
+
+
+def _record_response(record: dict[str, Any], status: int = 200) -> Response:
+    response = current_app.json.response(record)
+    response.status_code = status
+    response.headers["ETag"] = chat_state_service.etag(record["version"])
+    return response
+
+
+@blp.post("", parameters=[_API_KEY])
+@blp.arguments(UPSERT_SCHEMA)
+@blp.response(201, ChatStateRecordSchema, description="Created", headers=_ETAG)
+@blp.alt_response(
+    200, schema=ChatStateRecordSchema, description="Updated", headers=_ETAG, success=True
+)
+@blp.alt_response(412, response="DEFAULT_ERROR", description="If-Match did not match")
+@blp.alt_response(413, response="DEFAULT_ERROR", description="chat_state is too large")
+@blp.doc(parameters=[_IF_MATCH])
+@_api_key_errors
+def upsert_chat_state(body: dict[str, Any]) -> Response:
+    """Save a chat state: create it (201) or replace it (200)"""
+    record, created = chat_state_service.upsert_chat_state(
+        body["user_session_id"],
+        body["chat_state"],
+        body.get("last_activity"),
+        if_match=request.headers.get("If-Match"),
+        max_bytes=current_app.config["CHAT_STATE_MAX_BYTES"],
+    )
+    return _record_response(record, 201 if created else 200)
+
+
+@blp.get(_ONE, parameters=[_ID, _API_KEY])
+@blp.response(200, ChatStateSchema, headers=_ETAG)
+@blp.alt_response(400, response="DEFAULT_ERROR", description="Invalid user_session_id")
+@blp.alt_response(404, response="DEFAULT_ERROR", description="No such chat state")
+@_api_key_errors
+def get_chat_state(user_session_id: str) -> Response:
+    """Read a chat state"""
+    return _record_response(chat_state_service.get_chat_state(user_session_id))
+
+
+@blp.put(_ONE, parameters=[_ID, _API_KEY])
+@blp.arguments(REPLACE_SCHEMA)
+@blp.response(200, ChatStateRecordSchema, headers=_ETAG)
+@blp.alt_response(404, response="DEFAULT_ERROR", description="No such chat state")
+@blp.alt_response(412, response="DEFAULT_ERROR", description="If-Match did not match")
+@blp.alt_response(413, response="DEFAULT_ERROR", description="chat_state is too large")
+@blp.doc(parameters=[_IF_MATCH])
+@_api_key_errors
+def replace_chat_state(body: dict[str, Any], user_session_id: str) -> Response:
+    """Replace an existing chat state"""
+    record = chat_state_service.replace_chat_state(
+        user_session_id,
+        body["chat_state"],
+        body.get("last_activity"),
+        if_match=request.headers.get("If-Match"),
+        max_bytes=current_app.config["CHAT_STATE_MAX_BYTES"],
+    )
+    return _record_response(record)
+
+
+@blp.delete(_ONE, parameters=[_ID, _API_KEY])
+@blp.response(204, description="Deleted")
+@blp.alt_response(400, response="DEFAULT_ERROR", description="Invalid user_session_id")
+@blp.alt_response(404, response="DEFAULT_ERROR", description="No such chat state")
+@blp.alt_response(412, response="DEFAULT_ERROR", description="If-Match did not match")
+@blp.doc(parameters=[_IF_MATCH])
+@_api_key_errors
+def delete_chat_state(user_session_id: str) -> Response:
+    """Delete a chat state"""
+    chat_state_service.delete_chat_state(user_session_id, if_match=request.headers.get("If-Match"))
+    return Response(status=204)

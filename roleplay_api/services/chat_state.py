@@ -1,0 +1,270 @@
+"""Chat-state records: upsert, read, replace, delete and purge, one SQL statement per request.
+
+Each request is a single statement (INSERT ... ON CONFLICT ... RETURNING, UPDATE ... RETURNING,
+SELECT, DELETE) run on an AUTOCOMMIT connection: one statement is its own transaction, so this is
+as atomic as BEGIN/statement/COMMIT while costing one round trip instead of three. Rows are read
+with SQLAlchemy Core (no ORM objects) and returned as plain dicts that orjson serializes natively.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+
+from roleplay_api.errors import NotFound, PreconditionFailed
+from roleplay_api.extensions import db
+from roleplay_api.models import ChatStateSession
+from roleplay_api.services.chat_state_rules import (
+    Precondition,
+    check_api_key,
+    check_chat_state,
+    check_user_session_id,
+    etag,
+    parse_if_match,
+)
+
+__all__ = [
+    "check_api_key",
+    "delete_chat_state",
+    "etag",
+    "get_chat_state",
+    "purge_idle_chat_states",
+    "replace_chat_state",
+    "upsert_chat_state",
+]
+
+# ---- statements, built once ----------------------------------------------------------------
+
+_t = ChatStateSession.__table__
+_RECORD = (
+    _t.c.session_id,
+    _t.c.user_session_id,
+    _t.c.chat_state,
+    _t.c.last_activity,
+    _t.c.created_at,
+    _t.c.updated_at,
+    _t.c.version,
+)
+_KEY = _t.c.user_session_id == sa.bindparam("key")
+_VERSION_IN = _t.c.version.in_(sa.bindparam("versions", expanding=True))
+_WRITE = {
+    "chat_state": sa.bindparam("chat_state"),
+    "last_activity": sa.bindparam("last_activity", type_=_t.c.last_activity.type),
+    "updated_at": sa.bindparam("now", type_=_t.c.updated_at.type),
+}
+
+
+def _upsert(insert: Any) -> sa.Executable:
+    stmt = insert(_t).values(
+        session_id=sa.bindparam("session_id", type_=_t.c.session_id.type),
+        user_session_id=sa.bindparam("key"),
+        created_at=sa.bindparam("created_at", type_=_t.c.created_at.type),
+        version=1,
+        **_WRITE,
+    )
+    # version 1 in the returned row means the INSERT happened; any update makes it >= 2.
+    return stmt.on_conflict_do_update(
+        index_elements=[_t.c.user_session_id],
+        set_={
+            "chat_state": stmt.excluded.chat_state,
+            "last_activity": stmt.excluded.last_activity,
+            "updated_at": stmt.excluded.updated_at,
+            "version": _t.c.version + 1,
+        },
+    ).returning(*_RECORD)
+
+
+_UPSERT = {"postgresql": _upsert(postgresql.insert), "sqlite": _upsert(sqlite.insert)}
+_UPDATE = sa.update(_t).where(_KEY).values(version=_t.c.version + 1, **_WRITE).returning(*_RECORD)
+_UPDATE_IF = _UPDATE.where(_VERSION_IN)
+_SELECT = sa.select(_t.c.chat_state, _t.c.last_activity, _t.c.version, _t.c.updated_at).where(_KEY)
+_EXISTS = sa.select(_t.c.version).where(_KEY)
+_DELETE = sa.delete(_t).where(_KEY)
+_DELETE_IF = _DELETE.where(_VERSION_IN)
+
+
+class _Store:
+    """Per app: an AUTOCOMMIT engine for these single statements, and the dialect's upsert."""
+
+    def __init__(self, engine: Engine, options: Mapping[str, Any]) -> None:
+        dialect = engine.dialect.name
+        if dialect not in _UPSERT:
+            raise RuntimeError(f"chat-state needs PostgreSQL or SQLite, not {dialect}")
+        self.upsert = _UPSERT[dialect]
+        if dialect == "postgresql":
+            # Its own pool of connections that stay in autocommit: switching a shared pool's
+            # connection in and out of it costs psycopg2 a server round trip each way.
+            self.engine = sa.create_engine(engine.url, isolation_level="AUTOCOMMIT", **options)
+        else:
+            # SQLite: same pool (and the app's PRAGMAs); pysqlite switches without any I/O.
+            self.engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+
+    def first(self, stmt: sa.Executable, params: Mapping[str, Any]) -> sa.Row[Any] | None:
+        with self.engine.connect() as connection:
+            return connection.execute(stmt, params).first()
+
+    def rowcount(self, stmt: sa.Executable, params: Mapping[str, Any]) -> int:
+        with self.engine.connect() as connection:
+            return connection.execute(stmt, params).rowcount
+
+
+_store_lock = threading.Lock()
+
+
+def _store() -> _Store:
+    extensions = current_app.extensions
+    store = extensions.get("chat_state_store")
+    if store is None:
+        with _store_lock:  # threaded workers: build one engine per app, not one per thread
+            store = extensions.get("chat_state_store")
+            if store is None:
+                options = current_app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
+                store = extensions["chat_state_store"] = _Store(db.engine, options)
+    return store
+
+
+# ---- the operations ------------------------------------------------------------------------
+
+
+def _write_params(
+    key: str, chat_state: str, last_activity: datetime | None, max_bytes: int
+) -> dict[str, Any]:
+    check_chat_state(chat_state, max_bytes)
+    now = datetime.now(UTC)
+    return {
+        "key": key,
+        "chat_state": chat_state,
+        "last_activity": last_activity or now,
+        "now": now,
+    }
+
+
+def upsert_chat_state(
+    user_session_id: str,
+    chat_state: str,
+    last_activity: datetime | None = None,
+    *,
+    if_match: str | None = None,
+    max_bytes: int,
+) -> tuple[dict[str, Any], bool]:
+    """Create or replace the record; returns it and whether it was created.
+
+    With If-Match the write may only update an existing record of a matching version, so an
+    absent key is a 412 (there is nothing to match), never an insert.
+    """
+    check_user_session_id(user_session_id)
+    params = _write_params(user_session_id, chat_state, last_activity, max_bytes)
+    store = _store()
+    precondition = parse_if_match(if_match)
+    if precondition is None:
+        params["session_id"] = uuid.uuid4()
+        params["created_at"] = params["now"]
+        row = store.first(store.upsert, params)
+        assert row is not None  # an upsert always returns its row
+        return row._asdict(), row.version == 1
+    row = _conditional_update(store, params, precondition)
+    if row is None:
+        raise PreconditionFailed()
+    return row._asdict(), False
+
+
+def get_chat_state(user_session_id: str) -> dict[str, Any]:
+    check_user_session_id(user_session_id)
+    row = _store().first(_SELECT, {"key": user_session_id})
+    if row is None:
+        raise NotFound("No chat state for this user_session_id")
+    return row._asdict()
+
+
+def replace_chat_state(
+    user_session_id: str,
+    chat_state: str,
+    last_activity: datetime | None = None,
+    *,
+    if_match: str | None = None,
+    max_bytes: int,
+) -> dict[str, Any]:
+    """Replace an existing record (404 if absent, 412 if If-Match is stale)."""
+    check_user_session_id(user_session_id)
+    params = _write_params(user_session_id, chat_state, last_activity, max_bytes)
+    store = _store()
+    precondition = parse_if_match(if_match)
+    row = _conditional_update(store, params, precondition)
+    if row is None:
+        _raise_absent_or_stale(store, user_session_id, precondition)
+    assert row is not None
+    return row._asdict()
+
+
+def delete_chat_state(user_session_id: str, *, if_match: str | None = None) -> None:
+    """Delete the record (404 if absent, 412 if If-Match is stale)."""
+    check_user_session_id(user_session_id)
+    store = _store()
+    precondition = parse_if_match(if_match)
+    if isinstance(precondition, frozenset):
+        params: dict[str, Any] = {"key": user_session_id, "versions": list(precondition)}
+        deleted = store.rowcount(_DELETE_IF, params) if precondition else 0
+    else:
+        deleted = store.rowcount(_DELETE, {"key": user_session_id})
+    if not deleted:
+        _raise_absent_or_stale(store, user_session_id, precondition)
+
+
+def _conditional_update(
+    store: _Store, params: dict[str, Any], if_match: Precondition
+) -> sa.Row[Any] | None:
+    if not isinstance(if_match, frozenset):  # None or "*": any existing record
+        return store.first(_UPDATE, params)
+    if not if_match:  # only weak or malformed tags: nothing can match, change nothing
+        return None
+    return store.first(_UPDATE_IF, {**params, "versions": list(if_match)})
+
+
+def _raise_absent_or_stale(store: _Store, user_session_id: str, if_match: Precondition) -> None:
+    """The write changed nothing: 404 if there is no record, else its precondition failed.
+
+    A missing record is a 404 even with If-Match, as a PUT or DELETE without it would answer
+    (RFC 9110 13.2.1: preconditions apply only where the request would otherwise succeed).
+    """
+    if if_match is None or if_match == "*":
+        raise NotFound("No chat state for this user_session_id")
+    if store.first(_EXISTS, {"key": user_session_id}) is None:
+        raise NotFound("No chat state for this user_session_id")
+    raise PreconditionFailed()
+
+
+# ---- maintenance ---------------------------------------------------------------------------
+
+
+def purge_idle_chat_states(
+    idle_days: int, *, dry_run: bool = False, batch_size: int = 1000, now: datetime | None = None
+) -> int:
+    """Delete records idle for more than ``idle_days`` days; returns how many (would) go.
+
+    Deletes in short batches, each its own transaction, walking the last_activity index, so
+    the service keeps serving meanwhile. Every DELETE repeats the idle test, so a record written
+    after its id was picked survives.
+    """
+    cutoff = (now or datetime.now(UTC)) - timedelta(days=idle_days)
+    idle = _t.c.last_activity < cutoff
+    engine = db.engine
+    if dry_run:
+        with engine.connect() as connection:
+            return connection.scalar(sa.select(sa.func.count()).select_from(_t).where(idle)) or 0
+    pick = sa.select(_t.c.session_id).where(idle).order_by(_t.c.last_activity).limit(batch_size)
+    total = 0
+    while True:
+        with engine.begin() as connection:
+            ids = connection.scalars(pick).all()
+            if not ids:
+                return total
+            result = connection.execute(sa.delete(_t).where(_t.c.session_id.in_(ids), idle))
+            total += result.rowcount

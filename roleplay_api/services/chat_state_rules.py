@@ -1,0 +1,97 @@
+"""Chat-state's pure rules: If-Match parsing, API-key and input checks. No database, no Flask."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import re
+from collections.abc import Sequence
+from typing import Literal
+
+import orjson
+
+from roleplay_api.errors import BadRequest, Forbidden, PayloadTooLarge, Unauthorized
+from roleplay_api.schemas.chat_state import USER_SESSION_ID_RE, USER_SESSION_ID_RULE
+
+# None: no If-Match; "*": any existing record; a set: one of these versions (empty: none can match).
+Precondition = Literal["*"] | frozenset[int] | None
+_ETAG = re.compile(r'"([1-9][0-9]{0,9})"')
+_MAX_VERSION = 2**31 - 1  # the column is a 32-bit integer
+
+
+def parse_if_match(header: str | None) -> Precondition:
+    """``"N"`` (or a comma-separated list of them) or ``*``; weak or malformed tags never match."""
+    if header is None:
+        return None
+    header = header.strip()
+    if header == "*":
+        return "*"
+    versions = set()
+    for tag in header.split(","):
+        match = _ETAG.fullmatch(tag.strip())
+        if match and int(match.group(1)) <= _MAX_VERSION:
+            versions.add(int(match.group(1)))
+    return frozenset(versions)
+
+
+def check_api_key(given: str | None, keys: Sequence[str]) -> None:
+    """401 without a key, 403 with a wrong one; every configured key is compared in full."""
+    if not given:
+        raise Unauthorized("X-API-Key header is required")
+    # Bytes, because compare_digest refuses non-ASCII str (a header may carry any latin-1).
+    offered = given.encode("latin-1", "replace")
+    matched = False
+    for key in keys:  # no early exit: the time taken does not say which key matched
+        matched |= hmac.compare_digest(offered, key.encode())
+    if not matched:
+        raise Forbidden("X-API-Key is not valid")
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def check_user_session_id(value: str) -> None:
+    if not USER_SESSION_ID_RE.fullmatch(value):
+        raise BadRequest(
+            f"user_session_id: {USER_SESSION_ID_RULE}",
+            details={"user_session_id": [USER_SESSION_ID_RULE]},
+        )
+
+
+def check_chat_state(text: str, max_bytes: int) -> None:
+    """NUL -> 400, more than ``max_bytes`` of UTF-8 -> 413, not JSON -> 400."""
+    if "\x00" in text:
+        raise BadRequest(
+            "chat_state must not contain NUL characters",
+            details={"chat_state": ["Must not contain NUL characters."]},
+        )
+    # UTF-8 takes 1..4 bytes a character: encode only when the length alone cannot decide.
+    if len(text) > max_bytes or (len(text) * 4 > max_bytes and len(text.encode()) > max_bytes):
+        raise PayloadTooLarge(f"chat_state is larger than {max_bytes} bytes")
+    if not is_json(text):
+        raise BadRequest(
+            "chat_state must be a string that holds valid JSON",
+            details={"chat_state": ["Not valid JSON."]},
+        )
+
+
+def is_json(text: str) -> bool:
+    """Whether ``text`` is JSON (RFC 8259): orjson first, as it is fast and strict."""
+    try:
+        orjson.loads(text)
+        return True
+    except orjson.JSONDecodeError:
+        pass
+    # orjson also refuses a few texts the grammar allows: numbers past a double's range (1e400)
+    # and escaped lone surrogates ("\ud800"), which JavaScript's JSON.stringify writes for a
+    # string cut inside an emoji. The stdlib parser, minus its NaN/Infinity extension, decides.
+    try:
+        json.loads(text, parse_constant=_not_json)
+        return True
+    except (ValueError, RecursionError):
+        return False
+
+
+def _not_json(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
