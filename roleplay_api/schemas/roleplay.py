@@ -15,8 +15,9 @@ DIFFICULTY_PATTERN = "^(?:{})$".format(
 )
 
 
-# Tells OpenAPI readers (and fuzzers) what not_blank enforces: some non-space character.
-NOT_BLANK = {"pattern": r"\S"}
+# Tells OpenAPI readers (and fuzzers) what not_blank enforces: some non-space character; and,
+# since this replaces Text's own pattern, what Text enforces: no NUL anywhere.
+NOT_BLANK = {"pattern": r"^[^\x00]*[^\s\x00][^\x00]*$"}
 
 
 def not_blank(value: str) -> None:

@@ -6,11 +6,13 @@ in-process run. The CLI run reads the signing key and the user id from the envir
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from typing import Any
 
 import schemathesis
+from hypothesis import strategies as st
 
 from tests.reliability.tokens import mint
 
@@ -46,6 +48,22 @@ def no_leaks_in_errors(ctx: Any, response: Any, case: Any) -> bool | None:
     if body.get("success") is not False or not body.get("error", {}).get("code"):
         raise AssertionError(f"error body is not the contract's envelope: {text[:300]}")
     return None
+
+
+# chat_state is a string holding JSON, said with the custom format "json": generate real JSON text.
+_json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(st.characters(exclude_categories=("Cs",))),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(st.characters(exclude_categories=("Cs",))), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+schemathesis.openapi.format("json", _json_values.map(json.dumps))
 
 
 def _bearer(case: Any, token: str) -> None:

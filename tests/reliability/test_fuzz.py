@@ -25,6 +25,7 @@ from tests.reliability.servers import BIN, ROOT, SERVER_SECRET, Gunicorn, migrat
 from tests.reliability.tokens import mint
 
 BOUNDED_EXAMPLES = int(os.environ.get("RELIABILITY_FUZZ_EXAMPLES", "15"))
+CONFIG = Path(__file__).with_name("schemathesis.toml")
 FULL_CASES = int(os.environ.get("RELIABILITY_FUZZ_CASES", "6000"))
 
 
@@ -38,7 +39,8 @@ def _served_schema() -> schemathesis.BaseSchema:
     from tests.conftest import build_app
 
     collection_app = build_app("sqlite://")
-    loaded = schemathesis.openapi.from_wsgi("/api/openapi.json", collection_app)
+    config = schemathesis.Config.from_path(CONFIG)
+    loaded = schemathesis.openapi.from_wsgi("/api/openapi.json", collection_app, config=config)
     with collection_app.app_context():
         db.engine.dispose()
     return loaded
@@ -101,7 +103,7 @@ def test_fuzz_served_openapi_with_schemathesis_cli(pg_cluster, artifacts: Path) 
             PYTHONPATH=str(ROOT),
         )
         args = [
-            str(BIN / "st"), "run", f"{base}/api/openapi.json",
+            str(BIN / "st"), "--config-file", str(CONFIG), "run", f"{base}/api/openapi.json",
             "--checks", "all", "--max-examples", str(examples), "--seed", "1",
             "--workers", "2", "--request-timeout", "10", "--max-response-time", "5",
             "--generation-database", "none", "--no-color",
