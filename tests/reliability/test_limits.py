@@ -95,3 +95,22 @@ def test_an_unexpected_error_shows_no_trace_sql_or_secret(make_app):
         text = response.get_data(as_text=True)
         assert not leaks_in(text, (TEST_SECRET,)), text
         assert "password_hash" not in text
+
+
+@pytest.mark.parametrize("depth", [2_000, 300_000])
+def test_deeply_nested_json_inside_chat_state_is_refused_cheaply(client, depth):
+    paths = client.get("/api/openapi.json").get_json()["paths"]
+    if "/chat-state-sessions" not in paths:
+        pytest.skip("chat-state is not on this branch yet")
+    tracemalloc.start()
+    started = time.perf_counter()
+    response = client.post(
+        "/chat-state-sessions",
+        json={"user_session_id": "deep", "chat_state": "[" * depth + "]" * depth},
+    )
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert response.status_code == 400, response.get_json()
+    assert response.get_json()["error"]["details"] == {"chat_state": ["Not valid JSON."]}
+    assert_cheap(started, peak, seconds=2.0, megabytes=64)
+    assert client.get("/chat-state-sessions/deep").status_code == 404  # nothing stored
