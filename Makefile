@@ -33,6 +33,11 @@ run: install  ## migrate the embedded SQLite database, seed scenarios, serve on 
 	APP_ENV=$${APP_ENV:-development} $(BIN)/flask scenarios seed
 	APP_ENV=$${APP_ENV:-development} $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
+serve: install  ## production: migrate DATABASE_URL, then gunicorn (gunicorn.conf.py) for nginx to proxy
+	@test -n "$$DATABASE_URL" || { echo "make serve: set DATABASE_URL and JWT_SECRET_KEY (README, Deploy)" >&2; exit 2; }
+	$(BIN)/flask db upgrade
+	exec $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
 test: dev  ## run the whole test suite (SQLite, plus PostgreSQL when TEST_DATABASE_URL is set)
 	$(BIN)/pytest $(PYTEST_ARGS)
 

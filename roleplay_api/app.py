@@ -23,6 +23,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_error_handlers(app)
     register_cli(app)
+    register_edge(app)
+    register_rate_limits(app)
+    register_metrics(app)
     return app
 
 
@@ -79,6 +82,25 @@ def register_error_handlers(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     from roleplay_api.cli import register_cli as register
+
+    register(app)
+
+
+def register_edge(app: Flask) -> None:
+    from roleplay_api.edge import register_cors, register_proxy_fix
+
+    register_proxy_fix(app)
+    register_cors(app)
+
+
+def register_rate_limits(app: Flask) -> None:
+    from roleplay_api.ratelimit import register_rate_limits as register
+
+    register(app)  # after register_blueprints: it wraps the auth views
+
+
+def register_metrics(app: Flask) -> None:
+    from roleplay_api.metrics import register_metrics as register
 
     register(app)
 

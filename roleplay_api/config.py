@@ -132,6 +132,7 @@ def load_config(
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_DEFAULT": env.get("RATELIMIT_DEFAULT", "600 per minute"),
         "RATELIMIT_AUTH": env.get("RATELIMIT_AUTH", "10 per minute"),
+        "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "roleplay-api"),
         # flask-smorest: the OpenAPI document and its interactive docs.
         "API_TITLE": "roleplay-api",
         "API_VERSION": "1.0.0",

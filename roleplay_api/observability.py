@@ -11,6 +11,7 @@ import uuid
 from datetime import UTC, datetime
 
 from flask import Flask, Response, g, has_request_context, request
+from flask_jwt_extended import get_jwt_identity
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # Echo a client's id only when it is harmless in logs and headers.
@@ -69,6 +70,22 @@ def configure_logging(app: Flask) -> None:
         logger.propagate = False
 
 
+def remember_user() -> None:
+    """Set ``g.user_id`` from the JWT this request verified, if it verified one.
+
+    flask-jwt-extended keeps the decoded token only once signature, expiry and revocation
+    have all passed, so a rejected token never names a user in the logs.
+    """
+    if getattr(g, "user_id", None) is not None:
+        return
+    try:
+        identity = get_jwt_identity()
+    except RuntimeError:  # no JWT was verified for this request
+        return
+    if identity is not None:
+        g.user_id = str(identity)
+
+
 def register_request_id(app: Flask) -> None:
     @app.before_request
     def assign_request_id() -> None:
@@ -78,6 +95,7 @@ def register_request_id(app: Flask) -> None:
 
     @app.after_request
     def log_request(response: Response) -> Response:
+        remember_user()
         response.headers[REQUEST_ID_HEADER] = current_request_id()
         started = getattr(g, "request_started", None)
         duration_ms = round((time.perf_counter() - started) * 1000, 2) if started else None
