@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 from typing import Any
 
@@ -46,6 +47,23 @@ def register_request_guards(app: Flask) -> None:
         )
         if has_body and not request.is_json:
             raise UnsupportedMediaType()
+        if limit and has_body and request.content_length is None:
+            _buffer_chunked_body(limit)
+
+
+def _buffer_chunked_body(limit: int) -> None:
+    """Read a chunked body (no Content-Length) up to ``limit`` bytes, 413 past it.
+
+    werkzeug caps such a stream at MAX_CONTENT_LENGTH by silently cutting it off, so an
+    oversized body reached the parser truncated (400, or worse, a valid prefix). Reading one
+    byte past the limit tells the two apart and bounds the memory spent.
+    """
+    data = request.environ["wsgi.input"].read(limit + 1)
+    if len(data) > limit:
+        raise PayloadTooLarge()
+    # The request's stream is built lazily from the environ: hand it the buffered body.
+    request.environ["wsgi.input"] = io.BytesIO(data)
+    request.environ["CONTENT_LENGTH"] = str(len(data))
 
 
 def register_session_teardown(app: Flask) -> None:
