@@ -56,5 +56,11 @@ clean:  ## remove the virtualenv, caches and the local database
 eval: dev  ## the coach's evaluation report (train and held-out parts; exits 1 below target)
 	$(BIN)/python -m tests.eval.evaluate
 
+.PHONY: reliability
+reliability: dev  ## the full reliability run: 5,000+ fuzz cases, kill -9, database outage, audit
+	rm -f .reliability/last-run.json
+	RELIABILITY_FULL=1 $(BIN)/pytest tests/reliability -p no:cacheprovider $(PYTEST_ARGS)
+	@echo "figures of this run (.reliability/last-run.json):" && cat .reliability/last-run.json
+
 bench: install  ## gunicorn + PostgreSQL under wrk, beside pgbench ceilings (BENCH_DATABASE_URL)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

@@ -49,11 +49,12 @@ def register_extensions(app: Flask) -> None:
     from roleplay_api.api.auth import configure_jwt
     from roleplay_api.api.base import BEARER_AUTH, Api
     from roleplay_api.extensions import db, jwt, migrate
-    from roleplay_api.web import OrjsonProvider, register_request_guards
+    from roleplay_api.web import OrjsonProvider, register_request_guards, register_session_teardown
 
     app.json = OrjsonProvider(app)
     register_request_guards(app)
     db.init_app(app)
+    register_session_teardown(app)  # after init_app: teardowns run in reverse order
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         _configure_sqlite(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import logging
 import weakref
 from collections.abc import Callable
 from typing import Any
@@ -11,6 +14,8 @@ from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider
 
 from roleplay_api.errors import APIError, PayloadTooLarge
+
+log = logging.getLogger(__name__)
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
@@ -70,3 +75,42 @@ def register_request_guards(app: Flask) -> None:
         )
         if has_body and not request.is_json:
             raise UnsupportedMediaType()
+        if limit and has_body and request.content_length is None:
+            _buffer_chunked_body(limit)
+
+
+def _buffer_chunked_body(limit: int) -> None:
+    """Read a chunked body (no Content-Length) up to ``limit`` bytes, 413 past it.
+
+    werkzeug caps such a stream at MAX_CONTENT_LENGTH by silently cutting it off, so an
+    oversized body reached the parser truncated (400, or worse, a valid prefix). Reading one
+    byte past the limit tells the two apart and bounds the memory spent.
+    """
+    data = request.environ["wsgi.input"].read(limit + 1)
+    if len(data) > limit:
+        raise PayloadTooLarge()
+    # The request's stream is built lazily from the environ: hand it the buffered body.
+    request.environ["wsgi.input"] = io.BytesIO(data)
+    request.environ["CONTENT_LENGTH"] = str(len(data))
+
+
+def register_session_teardown(app: Flask) -> None:
+    """Close the request's database session without letting a dead connection fail the response.
+
+    Flask-SQLAlchemy's own teardown rolls back the open transaction; when the database died
+    during the request that rollback raises, gunicorn turns it into an HTML 500 and the client
+    never sees the (already computed) answer. Registered after ``db.init_app`` so it runs first.
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from roleplay_api.extensions import db
+
+    @app.teardown_appcontext
+    def close_session(_exc: BaseException | None) -> None:
+        try:
+            db.session.remove()
+        except SQLAlchemyError as error:
+            log.warning("closing the database session failed: %s", error.__class__.__name__)
+            with contextlib.suppress(SQLAlchemyError):
+                db.session.invalidate()  # drop the connection; no rollback on a dead socket
+            db.session.registry.clear()

@@ -43,6 +43,9 @@ _CHAT_STATE_DOC = {
     "description": "The front end's state serialized as JSON text; stored and returned verbatim. "
     "At most CHAT_STATE_MAX_BYTES bytes of UTF-8 (413 past it).",
     "example": '{"messages": [], "currentStep": "language"}',
+    # A custom string format (OpenAPI 3.0 has no contentMediaType): tells clients and the fuzzer
+    # that text which does not parse as JSON is invalid (400).
+    "format": "json",
 }
 _LAST_ACTIVITY_DOC = {
     "description": "ISO-8601 with a UTC offset; now when omitted.",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 
 class BaseSchema(Schema):
@@ -15,6 +15,15 @@ class BaseSchema(Schema):
 
 class Text(fields.String):
     """A string that refuses NUL characters, which PostgreSQL cannot store in text or JSONB."""
+
+    # Said in the OpenAPI document too, so clients (and the fuzzer) know NUL is not valid input.
+    NO_NUL = "^[^\\x00]*$"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A Regexp validator exports its own (stricter) pattern; do not override it.
+        if not any(isinstance(v, validate.Regexp) for v in self.validators):
+            self.metadata = {"pattern": self.NO_NUL} | dict(self.metadata)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         result = super()._deserialize(value, attr, data, **kwargs)

@@ -15,8 +15,9 @@ DIFFICULTY_PATTERN = "^(?:{})$".format(
 )
 
 
-# Tells OpenAPI readers (and fuzzers) what not_blank enforces: some non-space character.
-NOT_BLANK = {"pattern": r"\S"}
+# Tells OpenAPI readers (and fuzzers) what not_blank enforces: some non-space character; and,
+# since this replaces Text's own pattern, what Text enforces: no NUL anywhere.
+NOT_BLANK = {"pattern": r"^[^\x00]*[^\s\x00][^\x00]*$"}
 
 
 def not_blank(value: str) -> None:
@@ -74,7 +75,8 @@ class MessageInSchema(BaseSchema):
 
 class SessionQuerySchema(BaseSchema):
     limit = fields.Integer(load_default=10, validate=validate.Range(1, 100))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    # Bounded: PostgreSQL's OFFSET is a bigint, and a larger value was a 500 (found by fuzzing).
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**31 - 1))
     status = Text(validate=validate.OneOf(("active", "completed")))
     scenario_id = Text(data_key="scenarioId", validate=validate.Length(1, 64))
     difficulty = Difficulty()
