@@ -9,8 +9,7 @@ import sys
 import time
 
 import orjson
-from flask import Flask, Response, g, has_request_context, request
-from flask_jwt_extended import get_jwt_identity
+from flask import Flask, Response, current_app, g, has_request_context, request
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # Echo a client's id only when it is harmless in logs and headers.
@@ -83,12 +82,13 @@ def remember_user() -> None:
     """
     if getattr(g, "user_id", None) is not None:
         return
-    try:
-        identity = get_jwt_identity()
-    except RuntimeError:  # no JWT was verified for this request
-        return
-    if identity is not None:
-        g.user_id = str(identity)
+    # Where flask-jwt-extended keeps a verified token (get_jwt() reads it, raising without one;
+    # this runs on every request, most of them without a token, so skip the exception).
+    claims = g.get("_jwt_extended_jwt")
+    if claims:
+        identity = claims.get(current_app.config["JWT_IDENTITY_CLAIM"])
+        if identity is not None:
+            g.user_id = str(identity)
 
 
 def register_request_id(app: Flask) -> None:
