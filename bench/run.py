@@ -81,6 +81,11 @@ def psql(url: str, sql: str) -> str:
     return out.stdout.strip()
 
 
+def settle(url: str) -> None:
+    psql(url, "VACUUM ANALYZE")
+    psql(url, "CHECKPOINT")
+
+
 def reset_database(url: str) -> None:
     admin = url.rsplit("/", 1)[0] + "/postgres"
     name = url.rsplit("/", 1)[1].split("?")[0]
@@ -376,6 +381,10 @@ def main() -> int:
         for name, (script, threads, sql, per_tx) in WORKLOADS.items():
             if args.only and not any(part in name for part in args.only):
                 continue
+            # Start each workload from a settled database: the previous one's dead rows are
+            # vacuumed and its dirty pages written now, not by autovacuum or a checkpoint in
+            # the middle of this measurement.
+            settle(url)
             log(f"wrk: {name} for {args.seconds}s at {args.connections} connections")
             run_wrk(script, server.base, 3, args.connections, threads or args.connections, wrk_env)
             stats = run_wrk(
@@ -406,6 +415,7 @@ def main() -> int:
                 stats["requests"],
             )
             if not args.skip_ceiling:
+                settle(url)
                 log(f"pgbench: {sql}")
                 tps = run_pgbench(sql, url, args.seconds, args.connections, 2, defines)
                 result.ceiling_tps = round(tps, 1)
