@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 export FLASK_APP := wsgi
 
 .DEFAULT_GOAL := help
-.PHONY: help install dev run serve test lint format clean
+.PHONY: help install dev run serve test lint format clean bench
 
 help:  ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -61,3 +61,6 @@ reliability: dev  ## the full reliability run: 5,000+ fuzz cases, kill -9, datab
 	rm -f .reliability/last-run.json
 	RELIABILITY_FULL=1 $(BIN)/pytest tests/reliability -p no:cacheprovider $(PYTEST_ARGS)
 	@echo "figures of this run (.reliability/last-run.json):" && cat .reliability/last-run.json
+
+bench: install  ## gunicorn + PostgreSQL under wrk, beside pgbench ceilings (BENCH_DATABASE_URL)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)

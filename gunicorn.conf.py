@@ -14,8 +14,20 @@
 #
 # No DB: a draw within the noise. With PostgreSQL: gthread ahead, and far ahead once a request
 # waits (the LLM coach can wait seconds: a sync worker serves nobody meanwhile). Sync also
-# closes every connection, so nginx cannot keep upstream connections alive. Hence gthread,
-# 2 x cores workers, 4 threads each. Mind: gunicorn turns sync into gthread when threads > 1.
+# closes every connection, so nginx cannot keep upstream connections alive. Hence gthread.
+# Mind: gunicorn turns sync into gthread when threads > 1.
+#
+# How many, measured later on a quiet machine (make bench's chat-state workloads, wrk -t2 -c32,
+# 8 s each; req/s, GET / upsert): with gthread's default worker_connections (1000) the first
+# worker to wake accepts every keep-alive connection and the others idle: ~980 / ~1,240 at any
+# worker count. Capping connections per worker spreads them:
+#   2 workers x 4 threads, worker_connections 20     2,306 / 1,501
+#   3 workers x 3 threads, worker_connections 14     2,278 / 1,526
+#   3 workers x 2 threads, worker_connections 13     2,067 / 1,454
+#   2 workers x 8 threads, worker_connections 16     1,755 / 1,126
+#   4 workers x 4 threads, worker_connections 8      2,191 / 1,486 (p99 476 ms: only 4 of
+#                                                    each worker's 8 slots keep alive)
+# Hence one worker per core, 4 threads, 20 connections each (16 kept alive + 4 in flight).
 import multiprocessing
 import os
 import shutil
@@ -32,10 +44,14 @@ _cores = multiprocessing.cpu_count()
 
 # Loopback by default: nginx on the same host is the only client. Docker sets 0.0.0.0:8000.
 bind = [b.strip() for b in os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")]
-workers = _int("GUNICORN_WORKERS", _int("WEB_CONCURRENCY", 2 * _cores))
+workers = _int("GUNICORN_WORKERS", _int("WEB_CONCURRENCY", _cores))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 # gunicorn quietly turns sync into gthread when threads > 1, so threads only go with gthread.
 threads = _int("GUNICORN_THREADS", 4) if worker_class == "gthread" else 1
+# A gthread worker accepts until it holds this many connections and keeps at most this many
+# minus `threads` alive. The cap is what spreads keep-alive clients (nginx's upstream pool, a
+# load generator) across workers; workers x (this - threads) should cover nginx's keepalive.
+worker_connections = _int("GUNICORN_WORKER_CONNECTIONS", 20)
 # Each worker holds a SQLAlchemy pool (DB_POOL_SIZE + DB_MAX_OVERFLOW): workers x that is the
 # most connections one instance opens. Put PgBouncer in front of PostgreSQL when it adds up.
 
@@ -47,8 +63,10 @@ graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 25)
 # Longer than nginx's upstream keepalive_timeout, so nginx closes idle connections first.
 keepalive = _int("GUNICORN_KEEPALIVE", 75)
 # Recycle workers now and then (with jitter so they do not restart together): bounds leaks.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 10000)
-max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 1000)
+# Rarely: a worker serves ~1,000 req/s at peak, every restart re-imports the app, and each one
+# leaves a Prometheus sample file that /metrics keeps reading. make bench shows no RSS growth.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 500_000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 50_000)
 # Headers nginx forwards: X-Forwarded-Proto is believed only from these peers.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 proc_name = "roleplay-api"

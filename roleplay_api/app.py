@@ -14,7 +14,9 @@ from roleplay_api.config import load_config
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: settings from the environment, then ``config`` overrides (tests)."""
-    app = Flask(__name__, instance_relative_config=True, static_folder=None)
+    from roleplay_api.web import App
+
+    app = App(__name__, instance_relative_config=True, static_folder=None)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(load_config(app.instance_path, config))
 

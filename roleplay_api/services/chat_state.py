@@ -102,7 +102,10 @@ class _Store:
         if dialect == "postgresql":
             # Its own pool of connections that stay in autocommit: switching a shared pool's
             # connection in and out of it costs psycopg2 a server round trip each way.
-            self.engine = sa.create_engine(engine.url, isolation_level="AUTOCOMMIT", **options)
+            # Nothing to roll back when one is returned to the pool: no transaction is ever open.
+            self.engine = sa.create_engine(
+                engine.url, isolation_level="AUTOCOMMIT", pool_reset_on_return=None, **options
+            )
         else:
             # SQLite: same pool (and the app's PRAGMAs); pysqlite switches without any I/O.
             self.engine = engine.execution_options(isolation_level="AUTOCOMMIT")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -116,7 +117,16 @@ def question_topic(parts: Iterable[str]) -> str | None:
 
 
 def detect(message: str, keywords: Iterable[str] = ()) -> Signals:
-    """Everything the rules engine reads in one message."""
+    """Everything the rules engine reads in one message (treat the result as read-only).
+
+    A session re-reads its earlier messages on every exchange (the persona's warmth and the
+    final feedback depend on them), so the answer is memoized: it depends on nothing else.
+    """
+    return _detect(message, tuple(keywords))
+
+
+@functools.lru_cache(maxsize=4096)
+def _detect(message: str, keywords: tuple[str, ...]) -> Signals:
     text = normalize(message)
     parts = sentences(text)
     count = len(words(text))

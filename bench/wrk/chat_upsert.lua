@@ -1,0 +1,19 @@
+-- POST /chat-state-sessions: a 2 KB chat_state upserted over BENCH_KEYS keys.
+package.path = package.path .. ";" .. os.getenv("BENCH_DIR") .. "/wrk/?.lua"
+local common = require("common")
+local keys = tonumber(os.getenv("BENCH_KEYS") or "10000")
+local state = os.getenv("BENCH_CHAT_STATE_JSON")  -- already JSON-escaped string literal
+local counter = 0
+
+function init(args)
+  math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))
+end
+
+function request()
+  counter = counter + 1
+  local key = math.random(1, keys)
+  local body = '{"user_session_id": "bench-' .. key .. '", "chat_state": ' .. state .. '}'
+  return wrk.format("POST", "/chat-state-sessions", {["Content-Type"] = "application/json"}, body)
+end
+
+done = common.done
