@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import urllib.error
 import urllib.request
 from collections.abc import Sequence
@@ -28,16 +29,31 @@ from roleplay_api.services.coach.scoring import HARMFUL_CAP, SKILL_POINTS
 log = logging.getLogger(__name__)
 
 
+# PostgreSQL stores neither NUL nor a lone surrogate in JSONB; a model may emit both.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _storable(value: str) -> None:
+    if _UNSTORABLE.search(value):
+        raise ValidationError("Must not contain NUL or unpaired surrogate characters.")
+
+
+def _text(max_length: int) -> fields.String:
+    return fields.String(
+        required=True, validate=[validate.Length(min=1, max=max_length), _storable]
+    )
+
+
 class LLMAnswerSchema(Schema):
     """What the model must answer with; anything else falls back to the rules."""
 
     class Meta:
         unknown = EXCLUDE
 
-    reply = fields.String(required=True, validate=validate.Length(min=1, max=2000))
-    feedback = fields.String(required=True, validate=validate.Length(min=1, max=600))
+    reply = _text(2000)
+    feedback = _text(600)
     score = fields.Integer(required=True, strict=True, validate=validate.Range(0, MAX_SCORE))
-    skills = fields.List(fields.String(validate=validate.Length(min=1, max=40)), required=True)
+    skills = fields.List(_text(40), required=True)
 
 
 class LLMError(Exception):

@@ -52,6 +52,10 @@ def _handler(stub: Stub) -> type[BaseHTTPRequestHandler]:
                 self._send(200, self._completion("this is not JSON at all"))
             elif stub.mode == "bad_schema":
                 self._send(200, self._completion({"reply": "hi", "score": 99}))
+            elif stub.mode == "nul":
+                self._send(200, self._completion(GOOD | {"reply": "Sure.\u0000 Tell me more."}))
+            elif stub.mode == "surrogate":
+                self._send(200, self._completion(GOOD | {"feedback": "Nice \ud83d"}))
             elif stub.mode == "harmful_high":
                 self._send(200, self._completion(GOOD | {"score": 18}))
             else:
@@ -143,6 +147,8 @@ def test_good_answer_is_used_and_the_request_is_openai_shaped(stub: Stub) -> Non
         ("garbage", "invalid json"),
         ("error", "http 500"),
         ("bad_schema", "invalid: feedback,score,skills"),
+        ("nul", "invalid: reply"),
+        ("surrogate", "invalid: feedback"),
     ],
 )
 def test_unusable_answers_fall_back_to_the_rules_after_retrying(
