@@ -64,8 +64,8 @@ def register_request_guards(app: Flask) -> None:
     @app.before_request
     def require_json_body() -> None:
         """A request that carries a body must say it is JSON (415 otherwise)."""
-        if request.method not in _BODY_METHODS:
-            return
+        if request.method not in _BODY_METHODS or request.routing_exception is not None:
+            return  # an unknown route or method answers 404/405, whatever the body
         limit = app.config.get("MAX_CONTENT_LENGTH")
         if limit and request.content_length and request.content_length > limit:
             raise PayloadTooLarge()  # refuse before reading a byte of it

@@ -113,3 +113,10 @@ def test_no_html_for_errors_flask_raises_itself(client):
     ):
         assert response.mimetype == "application/json"
         assert "<html" not in response.get_data(as_text=True).lower()
+
+
+def test_unknown_route_or_method_with_a_non_json_body_is_404_or_405_not_415(client):
+    assert_error(client.post("/nope", data="x", content_type="text/plain"), 404, "not_found")
+    response = client.post("/healthz", data="x", content_type="text/plain")
+    assert_error(response, 405, "method_not_allowed")
+    assert "GET" in response.headers["Allow"]
