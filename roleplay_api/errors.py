@@ -188,12 +188,29 @@ def _handle_integrity_error(error: IntegrityError) -> Response:
     return error_response(409, "conflict", "The request conflicts with stored data")
 
 
+# SQLSTATE classes and codes that mean "try again": connection exceptions (08), too many
+# connections (53), the server shutting down (57P01-57P03), a deadlock or serialization
+# failure (40...), a lock or statement timeout (55P03, 57014).
+_RETRYABLE_SQLSTATES = ("08", "53", "57P", "40", "55P03", "57014")
+_SQLITE_BUSY = ("database is locked", "database table is locked", "unable to open database")
+
+
 def _is_unavailable(error: Exception) -> bool:
+    """A database failure the client may retry (503), as opposed to a bug (500)."""
     if isinstance(error, PoolTimeoutError):
         return True
-    if isinstance(error, OperationalError):
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated:
         return True
-    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
+    if not isinstance(error, OperationalError):
+        return False
+    original = error.orig
+    if type(original).__module__.startswith("sqlite3"):
+        return str(original).startswith(_SQLITE_BUSY)
+    sqlstate = getattr(original, "pgcode", None)
+    # psycopg2 gives no SQLSTATE when it could not reach the server at all.
+    return sqlstate is None or sqlstate.startswith(_RETRYABLE_SQLSTATES)
 
 
 def _handle_unexpected(error: Exception) -> Response:

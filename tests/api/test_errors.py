@@ -120,3 +120,21 @@ def test_unknown_route_or_method_with_a_non_json_body_is_404_or_405_not_415(clie
     response = client.post("/healthz", data="x", content_type="text/plain")
     assert_error(response, 405, "method_not_allowed")
     assert "GET" in response.headers["Allow"]
+
+
+def test_a_broken_query_is_a_logged_500_not_a_retryable_503(make_app, app_logs):
+    """Only connection loss, timeouts and lock contention are 503; a bug is a 500."""
+    import sqlalchemy as sa
+
+    from roleplay_api.extensions import db
+
+    app = make_app()
+
+    @app.get("/broken-query-for-test")
+    def broken():
+        db.session.execute(sa.text("SELECT * FROM no_such_table_here"))
+
+    response = app.test_client().get("/broken-query-for-test")
+    assert_error(response, 500, "internal_error")
+    assert "no_such_table_here" not in response.get_data(as_text=True)
+    assert any(r.getMessage() == "unhandled error" for r in app_logs)
