@@ -185,7 +185,22 @@ def _lock_session(user_id: int, session_id: str) -> tuple[RoleplaySession, Scena
 
 
 def submit_message(user_id: int, session_id: str, message: str) -> MessageResult:
-    """Score the trainee's message, store it with the persona's reply; the fifth ends it."""
+    """Score the trainee's message, store it with the persona's reply; the fifth ends it.
+
+    On PostgreSQL the row lock serializes concurrent messages. SQLite has no row locks: a
+    write that lost the race (StaleDataError, nothing stored) is judged again from a fresh
+    read. Each loss means another message to this session was stored, so MAX_EXCHANGES + 1
+    attempts always end in success or session_ended: no message is lost.
+    """
+    for _ in range(MAX_EXCHANGES + 1):
+        try:
+            return _submit_once(user_id, session_id, message)
+        except StaleDataError:
+            db.session.rollback()
+    raise Conflict("concurrent update; retry")  # pragma: no cover - see the docstring
+
+
+def _submit_once(user_id: int, session_id: str, message: str) -> MessageResult:
     session, scenario = _lock_session(user_id, session_id)
     history = turns_from_messages(session.messages or [])
     exchange = sum(1 for turn in history if turn.role == "user") + 1
@@ -245,10 +260,5 @@ def submit_message(user_id: int, session_id: str, message: str) -> MessageResult
         xp_earned=xp,
         final_feedback=final,
     )
-    try:
-        db.session.commit()
-    except StaleDataError:
-        # SQLite only: another request wrote this session since we read it. Nothing is stored.
-        db.session.rollback()
-        raise Conflict("concurrent update; retry") from None
+    db.session.commit()  # StaleDataError (SQLite only) is retried by submit_message
     return result

@@ -63,14 +63,13 @@ def test_twenty_parallel_messages_give_exactly_five_exchanges(app, client, auth_
 
 
 def test_parallel_messages_never_exceed_five_on_any_database(app, client, auth_headers):
-    """SQLite has no row locks: a racing write gets 409 conflict (retry), never a double count."""
+    """SQLite has no row locks: a racing write is judged again, so the outcome is the same."""
     session_id = start(client, auth_headers)["sessionId"]
     results = fire(app, auth_headers, session_id, count=8)
     ok = [body["data"] for status, body in results if status == 200]
-    codes = {body["error"]["code"] for status, body in results if status != 200}
-    assert all(status in (200, 409) for status, _ in results)
-    assert codes <= {"session_ended", "conflict"}
-    assert 1 <= len(ok) <= 5
+    codes = [body["error"]["code"] for status, body in results if status != 200]
+    assert len(ok) == 5
+    assert codes == ["session_ended"] * 3
     session = stored(app, session_id)
-    assert len(session.messages) == 2 * len(ok)
+    assert len(session.messages) == 10
     assert session.score == sum(d["scoreAwarded"] for d in ok)
