@@ -115,7 +115,6 @@ def load_config(
         # werkzeug's scrypt: salted and deliberately slow. Tests use a cheaper method.
         "PASSWORD_HASH_METHOD": env.get("PASSWORD_HASH_METHOD", "scrypt"),
         "MAX_CONTENT_LENGTH": _int(env, "MAX_BODY_BYTES", 2 * 1024 * 1024, 1024),
-        "MAX_JSON_DEPTH": _int(env, "MAX_JSON_DEPTH", 64, 2),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO").upper(),
         "LOG_FORMAT": env.get("LOG_FORMAT", "json").lower(),
         "CORS_ORIGINS": _list(env, "CORS_ORIGINS"),

@@ -80,8 +80,6 @@ def remember_user() -> None:
     flask-jwt-extended keeps the decoded token only once signature, expiry and revocation
     have all passed, so a rejected token never names a user in the logs.
     """
-    if getattr(g, "user_id", None) is not None:
-        return
     # Where flask-jwt-extended keeps a verified token (get_jwt() reads it, raising without one;
     # this runs on every request, most of them without a token, so skip the exception).
     claims = g.get("_jwt_extended_jwt")

@@ -16,7 +16,8 @@ class RoleplaySession(db.Model):
     __tablename__ = "roleplay_sessions"
     __table_args__ = (
         sa.CheckConstraint(
-            "difficulty IN ('BEGINNER', 'ROOKIE', 'PRO', 'ELITE', 'NIGHTMARE')", name="difficulty"
+            "difficulty IN (" + ", ".join(f"'{name}'" for name in DIFFICULTIES) + ")",
+            name="difficulty",
         ),
     )
 

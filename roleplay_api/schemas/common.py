@@ -61,7 +61,3 @@ def envelope(data_schema: type[Schema]) -> type[Schema]:
             },
         )
     return _envelopes[data_schema]
-
-
-class EmptySchema(Schema):
-    pass

@@ -22,32 +22,11 @@ from roleplay_api.services.coach import (
     MAX_SCORE,
     ScenarioBrief,
     Turn,
+    library,
     xp_for,
 )
 
-GENERAL_SCENARIO_ID = "general_objection"
-# Used only when even the general persona has not been seeded, so a fresh database still works.
-FALLBACK_BRIEF = ScenarioBrief(
-    id=GENERAL_SCENARIO_ID,
-    title="General Objection",
-    description="A homeowner raises a general objection to a home-improvement offer.",
-    persona={
-        "name": "Alex Morgan",
-        "openingLine": "I'm not sure about this. Why should I listen to you?",
-        "concerns": ["value for money", "being pressured", "trust"],
-        "objections": [
-            "I don't see why I need this.",
-            "It sounds like a lot of money.",
-            "I'd have to think about it.",
-        ],
-    },
-    skills=("acknowledge", "discover", "value", "social_proof", "next_step", "concise"),
-    tips=(
-        "Acknowledge the objection before answering it.",
-        "Ask questions to learn what matters to the homeowner.",
-        "Propose a small, low-pressure next step.",
-    ),
-)
+GENERAL_SCENARIO_ID = library.FALLBACK_ID
 # "session_" + token_urlsafe(16) (22 characters); anything else cannot exist, so it is a 404
 # without a query (and a NUL in the path never reaches PostgreSQL).
 SESSION_ID_PATTERN = re.compile(r"session_[A-Za-z0-9_-]{16,56}")
@@ -103,7 +82,10 @@ def resolve_brief(scenario: Scenario | None) -> ScenarioBrief:
     """The scenario's brief; for an unknown id the general persona (seeded, else built in)."""
     if scenario is None:
         scenario = db.session.get(Scenario, GENERAL_SCENARIO_ID)
-    return brief_from_scenario(scenario) if scenario is not None else FALLBACK_BRIEF
+    if scenario is None:
+        # Not even the general persona is seeded: answer from the bundled library file.
+        return library.bundled_brief(GENERAL_SCENARIO_ID)
+    return brief_from_scenario(scenario)
 
 
 def turns_from_messages(messages: list[dict[str, Any]]) -> list[Turn]:

@@ -82,7 +82,3 @@ def seed_scenarios(path: str | Path | None = None) -> SeedResult:
 
 def list_scenarios() -> list[Scenario]:
     return list(db.session.scalars(sa.select(Scenario).order_by(Scenario.position, Scenario.id)))
-
-
-def find_scenario(scenario_id: str) -> Scenario | None:
-    return db.session.get(Scenario, scenario_id)

@@ -199,3 +199,12 @@ def test_openapi_describes_the_roleplay_endpoints(client):
     assert "201" in paths["/api/training/roleplay/start"]["post"]["responses"]
     params = {p["name"] for p in paths["/api/training/roleplay/sessions"]["get"]["parameters"]}
     assert params == {"limit", "offset", "status", "scenarioId", "difficulty"}
+
+
+def test_unknown_scenario_before_any_seeding_gets_the_bundled_general_persona(client, auth_headers):
+    from roleplay_api.services.coach.library import bundled_brief
+
+    general = bundled_brief("general_objection").persona
+    data = start(client, auth_headers, scenarioId="not_in_the_library")
+    assert data["openingLine"] == general["openingLine"]
+    assert data["personaName"] == general["name"]

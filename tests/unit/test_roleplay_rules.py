@@ -13,7 +13,6 @@ from roleplay_api.schemas.roleplay import (
     StartSessionSchema,
 )
 from roleplay_api.services.roleplay import (
-    FALLBACK_BRIEF,
     brief_from_scenario,
     clamp_score,
     is_session_id,
@@ -83,11 +82,6 @@ def test_brief_from_a_scenario_row():
         ("a",),
         ("t",),
     )
-
-
-def test_fallback_brief_is_a_usable_persona():
-    assert FALLBACK_BRIEF.id == "general_objection"
-    assert FALLBACK_BRIEF.persona["name"] and FALLBACK_BRIEF.persona["openingLine"]
 
 
 def test_start_schema_normalizes_difficulty():
