@@ -67,6 +67,16 @@ def is_session_id(value: str) -> bool:
     return SESSION_ID_PATTERN.fullmatch(value) is not None
 
 
+def owned_session(user_id: int, session_id: str) -> sa.ColumnElement[bool]:
+    """Where-clause for the caller's session: another user's is as absent as none (404).
+
+    An id that cannot exist is a NotFound at once, without a query.
+    """
+    if not is_session_id(session_id):
+        raise NotFound("Session not found")
+    return sa.and_(RoleplaySession.session_id == session_id, RoleplaySession.user_id == user_id)
+
+
 def brief_from_scenario(scenario: Scenario) -> ScenarioBrief:
     return ScenarioBrief(
         id=scenario.id,
@@ -151,12 +161,10 @@ def _lock_session(user_id: int, session_id: str) -> tuple[RoleplaySession, Scena
     FOR UPDATE serializes concurrent messages to one session; SQLite ignores it and the
     version column catches the race instead (StaleDataError at commit).
     """
-    if not is_session_id(session_id):
-        raise NotFound("Session not found")
     stmt = (
         sa.select(RoleplaySession, Scenario)
         .outerjoin(Scenario, Scenario.id == RoleplaySession.scenario_id)
-        .where(RoleplaySession.session_id == session_id, RoleplaySession.user_id == user_id)
+        .where(owned_session(user_id, session_id))
         .with_for_update(of=RoleplaySession)
         .execution_options(populate_existing=True)
     )

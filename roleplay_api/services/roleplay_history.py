@@ -12,7 +12,7 @@ from roleplay_api.errors import NotFound
 from roleplay_api.extensions import db
 from roleplay_api.models import RoleplaySession
 from roleplay_api.services.coach import MAX_EXCHANGES
-from roleplay_api.services.roleplay import is_session_id
+from roleplay_api.services.roleplay import owned_session
 
 RECENT_COUNT = 5
 
@@ -87,12 +87,8 @@ def list_sessions(
 
 def get_session(user_id: int, session_id: str) -> dict[str, Any]:
     """One of the user's sessions with its whole history; 404 for anyone else's."""
-    if not is_session_id(session_id):
-        raise NotFound("Session not found")
     session = db.session.scalar(
-        sa.select(RoleplaySession).where(
-            RoleplaySession.session_id == session_id, RoleplaySession.user_id == user_id
-        )
+        sa.select(RoleplaySession).where(owned_session(user_id, session_id))
     )
     if session is None:
         raise NotFound("Session not found")
