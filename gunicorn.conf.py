@@ -52,8 +52,9 @@ threads = _int("GUNICORN_THREADS", 4) if worker_class == "gthread" else 1
 # minus `threads` alive. The cap is what spreads keep-alive clients (nginx's upstream pool, a
 # load generator) across workers; workers x (this - threads) should cover nginx's keepalive.
 worker_connections = _int("GUNICORN_WORKER_CONNECTIONS", 20)
-# Each worker holds a SQLAlchemy pool (DB_POOL_SIZE + DB_MAX_OVERFLOW): workers x that is the
-# most connections one instance opens. Put PgBouncer in front of PostgreSQL when it adds up.
+# Each worker holds two SQLAlchemy pools of DB_POOL_SIZE + DB_MAX_OVERFLOW connections on
+# PostgreSQL (the app's, and chat-state's autocommit one), so one instance opens at most
+# workers x 2 x that. Put PgBouncer in front of PostgreSQL when it adds up.
 
 # A worker silent for this long is killed and replaced; nginx's proxy_read_timeout is longer so
 # the client gets the 502 from nginx rather than a hung connection.

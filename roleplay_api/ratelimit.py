@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 
@@ -21,6 +22,23 @@ def _auth_limit() -> str:
     return current_app.config["RATELIMIT_AUTH"]
 
 
+def _warn_about_production_pitfalls(app: Flask) -> None:
+    """Limits that look set but do not hold: say so once, at start."""
+    if app.config["APP_ENV"] != "production":
+        return
+    log = logging.getLogger(__name__)
+    if app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        log.warning(
+            "rate limits count per worker process (RATELIMIT_STORAGE_URI=memory://): with N "
+            "workers a client gets N times the limit; use redis:// to share the counts"
+        )
+    if not app.config["PROXY_FIX_X_FOR"]:
+        log.warning(
+            "PROXY_FIX_X_FOR=0: behind a proxy every client has the proxy's address and shares "
+            "one rate-limit bucket; set it to the number of proxies in front (1 for our nginx)"
+        )
+
+
 def register_rate_limits(app: Flask) -> None:
     """Bind a limiter to ``app`` (after the blueprints, whose views it wraps).
 
@@ -30,6 +48,7 @@ def register_rate_limits(app: Flask) -> None:
     """
     if not app.config["RATELIMIT_ENABLED"]:
         return
+    _warn_about_production_pitfalls(app)
     limiter = Limiter(
         key_func=get_remote_address,
         # If Redis goes away, count in memory per process rather than fail every request.

@@ -95,3 +95,10 @@ def test_access_log_names_the_verified_user(make_app, register, app_logs):
     client.get("/api/auth/me", headers={"Authorization": "Bearer nope", "X-Request-ID": "who-2"})
     record = access_record(app_logs, "who-2")
     assert record.user_id is None and record.status == 401
+
+
+def test_production_warns_when_limits_would_not_hold(make_app, app_logs):
+    make_app(APP_ENV="production", RATELIMIT_ENABLED=True, PROXY_FIX_X_FOR=0)
+    messages = [r.getMessage() for r in app_logs]
+    assert any("count per worker process" in m for m in messages)
+    assert any("PROXY_FIX_X_FOR=0" in m for m in messages)
