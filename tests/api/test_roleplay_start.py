@@ -9,15 +9,7 @@ from roleplay_api.extensions import db
 from roleplay_api.models import RoleplaySession, Scenario
 from roleplay_api.services.scenarios import seed_scenarios
 from tests.api.roleplay_support import BASE, WALKTHROUGH, data_of, error_of, start
-
-CONTRACT_IDS = {
-    "homeowner_objection",
-    "spouse_decision",
-    "not_interested",
-    "already_have_provider",
-    "bad_timing",
-    "trust_concern",
-}
+from tests.contract import CONTRACT_SCENARIO_IDS
 
 
 def seed(app):
@@ -33,7 +25,7 @@ def stored_sessions(app):
 def test_scenarios_lists_the_seeded_library(app, client, auth_headers):
     seed(app)
     scenarios = data_of(client.get(f"{BASE}/scenarios", headers=auth_headers))["scenarios"]
-    assert {s["id"] for s in scenarios} >= CONTRACT_IDS
+    assert {s["id"] for s in scenarios} >= CONTRACT_SCENARIO_IDS
     for scenario in scenarios:
         assert set(scenario) >= {"id", "title", "description", "persona", "skills"}
         assert set(scenario["persona"]) == {"name", "openingLine"}

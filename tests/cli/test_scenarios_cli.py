@@ -5,16 +5,9 @@ import sqlalchemy as sa
 from roleplay_api.extensions import db
 from roleplay_api.models import Scenario
 from roleplay_api.services.scenarios import read_library
+from tests.contract import CONTRACT_SCENARIO_IDS, GENERAL_SCENARIO_ID
 
-CONTRACT_IDS = {
-    "homeowner_objection",
-    "spouse_decision",
-    "not_interested",
-    "already_have_provider",
-    "bad_timing",
-    "trust_concern",
-    "general_objection",
-}
+CONTRACT_IDS = CONTRACT_SCENARIO_IDS | {GENERAL_SCENARIO_ID}
 
 CUSTOM = """
 scenarios:

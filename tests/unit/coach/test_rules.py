@@ -10,6 +10,7 @@ from roleplay_api.services.coach.persona import step, warmth
 from roleplay_api.services.coach.scoring import score
 from roleplay_api.services.coach.signals import detect
 from roleplay_api.services.coach.text import correct_word, normalize, shouting
+from tests.contract import CONTRACT_SCENARIO_IDS, GENERAL_SCENARIO_ID
 
 PRICE = bundled_brief("homeowner_objection")
 COACH = RulesCoach()
@@ -181,16 +182,7 @@ def test_final_feedback_is_about_this_session() -> None:
 
 def test_every_scenario_has_depth() -> None:
     briefs = bundled_briefs()
-    for sid in (
-        "homeowner_objection",
-        "spouse_decision",
-        "not_interested",
-        "already_have_provider",
-        "bad_timing",
-        "trust_concern",
-        "general_objection",
-    ):
-        assert sid in briefs
+    assert CONTRACT_SCENARIO_IDS | {GENERAL_SCENARIO_ID} <= set(briefs)
     assert len(briefs) >= 10
     for brief in briefs.values():
         persona = brief.persona
