@@ -39,6 +39,12 @@ class Parser(FlaskParser):
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = Parser()
 
+    def arguments(self, schema: Any, *args: Any, **kwargs: Any) -> Callable[[F], F]:
+        """flask-smorest's, with one schema instance (webargs makes one per request of a class)."""
+        if isinstance(schema, type):
+            schema = schema()
+        return super().arguments(schema, *args, **kwargs)
+
 
 class Api(flask_smorest.Api):
     """flask-smorest's Api with the contract's error body (its own drops the Allow header)."""

@@ -1,8 +1,10 @@
 """Roleplay training endpoints: scenarios, start, message, sessions list and detail, stats."""
 
+from flask import current_app
 from flask_jwt_extended import get_jwt_identity
 
 from roleplay_api.api.base import Blueprint, login_required
+from roleplay_api.schemas.common import plain_dumper
 from roleplay_api.schemas.roleplay import (
     MessageInSchema,
     MessageResultResponse,
@@ -10,6 +12,7 @@ from roleplay_api.schemas.roleplay import (
     SessionDetailResponse,
     SessionListResponse,
     SessionQuerySchema,
+    SessionSummarySchema,
     StartedSessionResponse,
     StartSessionSchema,
     StatsResponse,
@@ -24,6 +27,10 @@ blp = Blueprint(
     url_prefix="/api/training/roleplay",
     description="Roleplay training: five scored exchanges with a persona",
 )
+
+
+# The list is the hot read: its rows are dumped without marshmallow (the schema documents it).
+_dump_summary = plain_dumper(SessionSummarySchema())
 
 
 def _user_id() -> int:
@@ -68,7 +75,11 @@ def submit_message(body, session_id):
 @blp.response(200, SessionListResponse)
 def list_sessions(query):
     """The caller's sessions, newest first, with the total that match"""
-    return {"data": history_service.list_sessions(_user_id(), **query)}
+    page = history_service.list_sessions(_user_id(), **query)
+    sessions = [_dump_summary(summary) for summary in page.sessions]
+    return current_app.json.response(
+        {"success": True, "data": {"sessions": sessions, "total": page.total}}
+    )
 
 
 @blp.get("/sessions/<session_id>")

@@ -1,24 +1,21 @@
 """Chat-state records: upsert, read, replace, delete and purge, one SQL statement per request.
 
 Each request is a single statement (INSERT ... ON CONFLICT ... RETURNING, UPDATE ... RETURNING,
-SELECT, DELETE) run on an AUTOCOMMIT connection: one statement is its own transaction, so this is
-as atomic as BEGIN/statement/COMMIT while costing one round trip instead of three. Rows are read
+SELECT, DELETE) on an AUTOCOMMIT connection (roleplay_api.autocommit): one statement is its own
+transaction, as atomic as BEGIN/statement/COMMIT at a third of the round trips. Rows are read
 with SQLAlchemy Core (no ORM objects) and returned as plain dicts that orjson serializes natively.
 """
 
 from __future__ import annotations
 
-import threading
 import uuid
-from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine
 
+from roleplay_api import autocommit
 from roleplay_api.errors import NotFound, PreconditionFailed
 from roleplay_api.extensions import db
 from roleplay_api.models import ChatStateSession
@@ -91,47 +88,11 @@ _DELETE = sa.delete(_t).where(_KEY)
 _DELETE_IF = _DELETE.where(_VERSION_IN)
 
 
-class _Store:
-    """Per app: an AUTOCOMMIT engine for these single statements, and the dialect's upsert."""
-
-    def __init__(self, engine: Engine, options: Mapping[str, Any]) -> None:
-        dialect = engine.dialect.name
-        if dialect not in _UPSERT:
-            raise RuntimeError(f"chat-state needs PostgreSQL or SQLite, not {dialect}")
-        self.upsert = _UPSERT[dialect]
-        if dialect == "postgresql":
-            # Its own pool of connections that stay in autocommit: switching a shared pool's
-            # connection in and out of it costs psycopg2 a server round trip each way.
-            # Nothing to roll back when one is returned to the pool: no transaction is ever open.
-            self.engine = sa.create_engine(
-                engine.url, isolation_level="AUTOCOMMIT", pool_reset_on_return=None, **options
-            )
-        else:
-            # SQLite: same pool (and the app's PRAGMAs); pysqlite switches without any I/O.
-            self.engine = engine.execution_options(isolation_level="AUTOCOMMIT")
-
-    def first(self, stmt: sa.Executable, params: Mapping[str, Any]) -> sa.Row[Any] | None:
-        with self.engine.connect() as connection:
-            return connection.execute(stmt, params).first()
-
-    def rowcount(self, stmt: sa.Executable, params: Mapping[str, Any]) -> int:
-        with self.engine.connect() as connection:
-            return connection.execute(stmt, params).rowcount
-
-
-_store_lock = threading.Lock()
-
-
-def _store() -> _Store:
-    extensions = current_app.extensions
-    store = extensions.get("chat_state_store")
-    if store is None:
-        with _store_lock:  # threaded workers: build one engine per app, not one per thread
-            store = extensions.get("chat_state_store")
-            if store is None:
-                options = current_app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
-                store = extensions["chat_state_store"] = _Store(db.engine, options)
-    return store
+def _upsert_for_dialect() -> sa.Executable:
+    dialect = autocommit.engine().dialect.name
+    if dialect not in _UPSERT:
+        raise RuntimeError(f"chat-state needs PostgreSQL or SQLite, not {dialect}")
+    return _UPSERT[dialect]
 
 
 # ---- the operations ------------------------------------------------------------------------
@@ -165,15 +126,14 @@ def upsert_chat_state(
     """
     check_user_session_id(user_session_id)
     params = _write_params(user_session_id, chat_state, last_activity, max_bytes)
-    store = _store()
     precondition = parse_if_match(if_match)
     if precondition is None:
         params["session_id"] = uuid.uuid4()
         params["created_at"] = params["now"]
-        row = store.first(store.upsert, params)
+        row = autocommit.first(_upsert_for_dialect(), params)
         assert row is not None  # an upsert always returns its row
         return row._asdict(), row.version == 1
-    row = _conditional_update(store, params, precondition)
+    row = _conditional_update(params, precondition)
     if row is None:
         raise PreconditionFailed()
     return row._asdict(), False
@@ -181,7 +141,7 @@ def upsert_chat_state(
 
 def get_chat_state(user_session_id: str) -> dict[str, Any]:
     check_user_session_id(user_session_id)
-    row = _store().first(_SELECT, {"key": user_session_id})
+    row = autocommit.first(_SELECT, {"key": user_session_id})
     if row is None:
         raise NotFound("No chat state for this user_session_id")
     return row._asdict()
@@ -198,11 +158,10 @@ def replace_chat_state(
     """Replace an existing record (404 if absent, 412 if If-Match is stale)."""
     check_user_session_id(user_session_id)
     params = _write_params(user_session_id, chat_state, last_activity, max_bytes)
-    store = _store()
     precondition = parse_if_match(if_match)
-    row = _conditional_update(store, params, precondition)
+    row = _conditional_update(params, precondition)
     if row is None:
-        _raise_absent_or_stale(store, user_session_id, precondition)
+        _raise_absent_or_stale(user_session_id, precondition)
     assert row is not None
     return row._asdict()
 
@@ -210,28 +169,25 @@ def replace_chat_state(
 def delete_chat_state(user_session_id: str, *, if_match: str | None = None) -> None:
     """Delete the record (404 if absent, 412 if If-Match is stale)."""
     check_user_session_id(user_session_id)
-    store = _store()
     precondition = parse_if_match(if_match)
     if isinstance(precondition, frozenset):
         params: dict[str, Any] = {"key": user_session_id, "versions": list(precondition)}
-        deleted = store.rowcount(_DELETE_IF, params) if precondition else 0
+        deleted = autocommit.rowcount(_DELETE_IF, params) if precondition else 0
     else:
-        deleted = store.rowcount(_DELETE, {"key": user_session_id})
+        deleted = autocommit.rowcount(_DELETE, {"key": user_session_id})
     if not deleted:
-        _raise_absent_or_stale(store, user_session_id, precondition)
+        _raise_absent_or_stale(user_session_id, precondition)
 
 
-def _conditional_update(
-    store: _Store, params: dict[str, Any], if_match: Precondition
-) -> sa.Row[Any] | None:
+def _conditional_update(params: dict[str, Any], if_match: Precondition) -> sa.Row[Any] | None:
     if not isinstance(if_match, frozenset):  # None or "*": any existing record
-        return store.first(_UPDATE, params)
+        return autocommit.first(_UPDATE, params)
     if not if_match:  # only weak or malformed tags: nothing can match, change nothing
         return None
-    return store.first(_UPDATE_IF, {**params, "versions": list(if_match)})
+    return autocommit.first(_UPDATE_IF, {**params, "versions": list(if_match)})
 
 
-def _raise_absent_or_stale(store: _Store, user_session_id: str, if_match: Precondition) -> None:
+def _raise_absent_or_stale(user_session_id: str, if_match: Precondition) -> None:
     """The write changed nothing: 404 if there is no record, else its precondition failed.
 
     A missing record is a 404 even with If-Match, as a PUT or DELETE without it would answer
@@ -239,7 +195,7 @@ def _raise_absent_or_stale(store: _Store, user_session_id: str, if_match: Precon
     """
     if if_match is None or if_match == "*":
         raise NotFound("No chat state for this user_session_id")
-    if store.first(_EXISTS, {"key": user_session_id}) is None:
+    if autocommit.first(_EXISTS, {"key": user_session_id}) is None:
         raise NotFound("No chat state for this user_session_id")
     raise PreconditionFailed()
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Row
 
+from roleplay_api import autocommit
 from roleplay_api.errors import NotFound
 from roleplay_api.extensions import db
 from roleplay_api.models import RoleplaySession
@@ -46,6 +48,33 @@ def _summary(row: Row[Any]) -> dict[str, Any]:
     return summary
 
 
+@functools.cache
+def _page_statements(status: str | None, by_scenario: bool, by_difficulty: bool) -> tuple[Any, Any]:
+    """The page query (with a window count of all matches) and the plain count, per filter set.
+
+    Built once per combination of filters (a dozen at most) with every value a bound parameter,
+    so a request only binds values to an already compiled statement.
+    """
+    conditions = [RoleplaySession.user_id == sa.bindparam("user_id")]
+    if status == "active":
+        conditions.append(RoleplaySession.completed_at.is_(None))
+    elif status == "completed":
+        conditions.append(RoleplaySession.completed_at.is_not(None))
+    if by_scenario:
+        conditions.append(RoleplaySession.scenario_id == sa.bindparam("scenario_id"))
+    if by_difficulty:
+        conditions.append(RoleplaySession.difficulty == sa.bindparam("difficulty"))
+    page = (
+        sa.select(*_SUMMARY_COLUMNS, sa.func.count().over().label("total"))
+        .where(*conditions)
+        .order_by(*_NEWEST_FIRST)
+        .limit(sa.bindparam("limit"))
+        .offset(sa.bindparam("offset"))
+    )
+    count = sa.select(sa.func.count()).select_from(RoleplaySession).where(*conditions)
+    return page, count
+
+
 def list_sessions(
     user_id: int,
     limit: int = 10,
@@ -54,32 +83,25 @@ def list_sessions(
     scenario_id: str | None = None,
     difficulty: str | None = None,
 ) -> SessionPage:
-    """The user's sessions newest first, filtered, and how many match in all."""
-    conditions = [RoleplaySession.user_id == user_id]
-    if status == "active":
-        conditions.append(RoleplaySession.completed_at.is_(None))
-    elif status == "completed":
-        conditions.append(RoleplaySession.completed_at.is_not(None))
-    if scenario_id is not None:
-        conditions.append(RoleplaySession.scenario_id == scenario_id)
-    if difficulty is not None:
-        conditions.append(RoleplaySession.difficulty == difficulty)
-    # One query: the page and, through a window count, the total of all matching rows.
-    stmt = (
-        sa.select(*_SUMMARY_COLUMNS, sa.func.count().over().label("total"))
-        .where(*conditions)
-        .order_by(*_NEWEST_FIRST)
-        .limit(limit)
-        .offset(offset)
-    )
-    rows = db.session.execute(stmt).all()
+    """The user's sessions newest first, filtered, and how many match in all.
+
+    One autocommit query: the page and, through a window count, the total of all matches.
+    """
+    page, count = _page_statements(status, scenario_id is not None, difficulty is not None)
+    params = {
+        "user_id": user_id,
+        "scenario_id": scenario_id,
+        "difficulty": difficulty,
+        "limit": limit,
+        "offset": offset,
+    }
+    rows = autocommit.all_rows(page, params)
     if rows:
         total = rows[0].total
     elif offset:
         # Past the last page there is no row to carry the window count; count separately.
-        total = db.session.scalar(
-            sa.select(sa.func.count()).select_from(RoleplaySession).where(*conditions)
-        )
+        found = autocommit.first(count, params)
+        total = found[0] if found is not None else 0
     else:
         total = 0
     return SessionPage([_summary(row) for row in rows], int(total or 0))
