@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm.exc import StaleDataError
 
+from roleplay_api import autocommit
 from roleplay_api.errors import Conflict, NotFound, SessionEnded
 from roleplay_api.extensions import db
 from roleplay_api.models import RoleplaySession, Scenario
@@ -77,25 +78,34 @@ def owned_session(user_id: int, session_id: str) -> sa.ColumnElement[bool]:
     return sa.and_(RoleplaySession.session_id == session_id, RoleplaySession.user_id == user_id)
 
 
-def brief_from_scenario(scenario: Scenario) -> ScenarioBrief:
+def brief_from_scenario(values: Mapping[str, Any]) -> ScenarioBrief:
+    """A scenario's brief from its columns (id, title, description, persona, skills, tips)."""
     return ScenarioBrief(
-        id=scenario.id,
-        title=scenario.title,
-        description=scenario.description,
-        persona=dict(scenario.persona),
-        skills=tuple(scenario.skills or ()),
-        tips=tuple(scenario.tips or ()),
+        id=values["id"],
+        title=values["title"],
+        description=values["description"],
+        persona=dict(values["persona"]),
+        skills=tuple(values["skills"] or ()),
+        tips=tuple(values["tips"] or ()),
     )
 
 
-def resolve_brief(scenario: Scenario | None) -> ScenarioBrief:
+_sessions = RoleplaySession.__table__
+_scenarios = Scenario.__table__
+_BRIEF_COLUMNS = ("id", "title", "description", "persona", "skills", "tips")
+_SCENARIO = sa.select(*(_scenarios.c[name] for name in _BRIEF_COLUMNS)).where(
+    _scenarios.c.id == sa.bindparam("scenario_id")
+)
+
+
+def resolve_brief(scenario_id: str) -> ScenarioBrief:
     """The scenario's brief; for an unknown id the general persona (seeded, else built in)."""
-    if scenario is None:
-        scenario = db.session.get(Scenario, GENERAL_SCENARIO_ID)
-    if scenario is None:
-        # Not even the general persona is seeded: answer from the bundled library file.
-        return library.bundled_brief(GENERAL_SCENARIO_ID)
-    return brief_from_scenario(scenario)
+    for wanted in dict.fromkeys((scenario_id, GENERAL_SCENARIO_ID)):
+        row = autocommit.first(_SCENARIO, {"scenario_id": wanted})
+        if row is not None:
+            return brief_from_scenario(row._mapping)
+    # Not even the general persona is seeded: answer from the bundled library file.
+    return library.bundled_brief(GENERAL_SCENARIO_ID)
 
 
 def turns_from_messages(messages: list[dict[str, Any]]) -> list[Turn]:
@@ -115,32 +125,40 @@ def clamp_score(score: Any) -> int:
     return max(0, min(MAX_SCORE, int(score)))
 
 
+_INSERT = sa.insert(_sessions)
+
+
 def start_session(
     user_id: int, scenario_id: str, scenario_title: str, difficulty: str
 ) -> StartedSession:
-    """Create an active session; an unknown scenario id gets the general-purpose persona."""
-    brief = resolve_brief(db.session.get(Scenario, scenario_id))
+    """Create an active session; an unknown scenario id gets the general-purpose persona.
+
+    Two autocommit statements: the scenario's read, then the INSERT (its own transaction).
+    """
+    brief = resolve_brief(scenario_id)
     coach = coach_engines.get_coach(current_app.config)
-    session = RoleplaySession(
-        session_id=new_session_id(),
-        user_id=user_id,
-        scenario_id=scenario_id,
-        scenario_title=scenario_title,
-        difficulty=difficulty,
-        messages=[],
-        message_count=0,
-        score=0,
-        duration=0,
-        xp_earned=0,
-        coach_engine=str(coach.name)[:32],
-        rubric_version=str(coach.rubric_version)[:32],
-        created_at=utcnow(),
+    session_id, now = new_session_id(), utcnow()
+    autocommit.rowcount(
+        _INSERT,
+        {
+            "session_id": session_id,
+            "user_id": user_id,
+            "scenario_id": scenario_id,
+            "scenario_title": scenario_title,
+            "difficulty": difficulty,
+            "messages": [],
+            "message_count": 0,
+            "score": 0,
+            "duration": 0,
+            "xp_earned": 0,
+            "coach_engine": str(coach.name)[:32],
+            "rubric_version": str(coach.rubric_version)[:32],
+            "version": 1,
+            "created_at": now,
+        },
     )
-    db.session.add(session)
-    db.session.flush()
-    # Built before the commit so answering needs no reload of the expired row.
-    result = StartedSession(
-        session_id=session.session_id,
+    return StartedSession(
+        session_id=session_id,
         scenario_id=scenario_id,
         scenario_title=scenario_title,
         difficulty=difficulty,
@@ -149,58 +167,102 @@ def start_session(
         score=0,
         max_exchanges=MAX_EXCHANGES,
         is_active=True,
-        created_at=session.created_at,
+        created_at=now,
     )
-    db.session.commit()
-    return result
 
 
-def _lock_session(user_id: int, session_id: str) -> tuple[RoleplaySession, Scenario | None]:
-    """The caller's session, row-locked on PostgreSQL, with its seeded scenario if any.
-
-    FOR UPDATE serializes concurrent messages to one session; SQLite ignores it and the
-    version column catches the race instead (StaleDataError at commit).
-    """
-    stmt = (
-        sa.select(RoleplaySession, Scenario)
-        .outerjoin(Scenario, Scenario.id == RoleplaySession.scenario_id)
-        .where(owned_session(user_id, session_id))
-        .with_for_update(of=RoleplaySession)
-        .execution_options(populate_existing=True)
+# The session row, locked (PostgreSQL), with its scenario's brief columns when it is seeded.
+_LOCK = (
+    sa.select(
+        _sessions.c.id,
+        _sessions.c.messages,
+        _sessions.c.score,
+        _sessions.c.difficulty,
+        _sessions.c.created_at,
+        _sessions.c.completed_at,
+        _sessions.c.version,
+        _sessions.c.scenario_id,
+        *(_scenarios.c[name].label(f"brief_{name}") for name in _BRIEF_COLUMNS),
     )
-    row = db.session.execute(stmt).first()
-    if row is None:
-        raise NotFound("Session not found")
-    return row[0], row[1]
+    .select_from(_sessions.outerjoin(_scenarios, _scenarios.c.id == _sessions.c.scenario_id))
+    .where(
+        _sessions.c.session_id == sa.bindparam("session_id"),
+        _sessions.c.user_id == sa.bindparam("user_id"),
+    )
+    .with_for_update(of=_sessions)
+)
+_EXCHANGE_COLUMNS = (
+    "messages",
+    "message_count",
+    "score",
+    "duration",
+    "coach_engine",
+    "rubric_version",
+)
+_FINAL_COLUMNS = (*_EXCHANGE_COLUMNS, "feedback", "xp_earned", "completed_at")
+
+
+def _write(columns: tuple[str, ...]) -> sa.Update:
+    """The exchange's UPDATE, only over the version that was read: on SQLite (no row locks) a
+    lost race writes 0 rows."""
+    return (
+        sa.update(_sessions)
+        .where(_sessions.c.id == sa.bindparam("row_id"))
+        .where(_sessions.c.version == sa.bindparam("read"))
+        .values(
+            version=_sessions.c.version + 1,
+            **{name: sa.bindparam(f"new_{name}", type_=_sessions.c[name].type) for name in columns},
+        )
+    )
+
+
+_WRITE_EXCHANGE = _write(_EXCHANGE_COLUMNS)
+_WRITE_FINAL = _write(_FINAL_COLUMNS)
+
+
+class _LostRace(Exception):
+    """Another message to the session was stored between our read and our write (SQLite)."""
 
 
 def submit_message(user_id: int, session_id: str, message: str) -> MessageResult:
     """Score the trainee's message, store it with the persona's reply; the fifth ends it.
 
-    On PostgreSQL the row lock serializes concurrent messages. SQLite has no row locks: a
-    write that lost the race (StaleDataError, nothing stored) is judged again from a fresh
-    read. Each loss means another message to this session was stored, so MAX_EXCHANGES + 1
-    attempts always end in success or session_ended: no message is lost.
+    One transaction: the row lock (SELECT ... FOR UPDATE), the judgement, the UPDATE. On
+    PostgreSQL the lock serializes concurrent messages. SQLite has no row locks: a write that
+    lost the race (the version moved, nothing stored) is judged again from a fresh read. Each
+    loss means another message to this session was stored, so MAX_EXCHANGES + 1 attempts always
+    end in success or session_ended: no message is lost.
     """
+    if not is_session_id(session_id):
+        raise NotFound("Session not found")
     for _ in range(MAX_EXCHANGES + 1):
         try:
-            return _submit_once(user_id, session_id, message)
-        except StaleDataError:
-            db.session.rollback()
+            with db.engine.begin() as connection:
+                return _submit_once(connection, user_id, session_id, message)
+        except _LostRace:
+            continue
     raise Conflict("concurrent update; retry")  # pragma: no cover - see the docstring
 
 
-def _submit_once(user_id: int, session_id: str, message: str) -> MessageResult:
-    session, scenario = _lock_session(user_id, session_id)
-    history = turns_from_messages(session.messages or [])
+def _submit_once(
+    connection: sa.Connection, user_id: int, session_id: str, message: str
+) -> MessageResult:
+    row = connection.execute(_LOCK, {"session_id": session_id, "user_id": user_id}).first()
+    if row is None:
+        raise NotFound("Session not found")
+    messages = list(row.messages or [])
+    history = turns_from_messages(messages)
     exchange = sum(1 for turn in history if turn.role == "user") + 1
-    if session.completed_at is not None or exchange > MAX_EXCHANGES:
-        db.session.rollback()  # release the row lock at once
-        raise SessionEnded()
+    if row.completed_at is not None or exchange > MAX_EXCHANGES:
+        raise SessionEnded()  # leaving the block rolls back and releases the lock at once
 
-    brief = resolve_brief(scenario)
+    mapping = row._mapping
+    if mapping["brief_id"] is not None:
+        brief = brief_from_scenario({name: mapping[f"brief_{name}"] for name in _BRIEF_COLUMNS})
+    else:
+        brief = resolve_brief(GENERAL_SCENARIO_ID)
     coach = coach_engines.get_coach(current_app.config)
-    judgement = coach.judge(brief, session.difficulty, history, message)
+    judgement = coach.judge(brief, row.difficulty, history, message)
     award = clamp_score(judgement.score)
     engine = str(judgement.engine or coach.name)[:32]
     now = utcnow()
@@ -217,14 +279,17 @@ def _submit_once(user_id: int, session_id: str, message: str) -> MessageResult:
     if judgement.fallback_reason:
         user_turn["fallbackReason"] = str(judgement.fallback_reason)[:200]
     reply = {"role": "assistant", "content": judgement.response, "timestamp": stamp}
-    # A new list (not an in-place append) so the JSON column is seen as changed.
-    session.messages = [*(session.messages or []), user_turn, reply]
-    session.message_count = len(session.messages)
-    session.score = session.score + award
-    session.duration = max(0, int((now - session.created_at).total_seconds()))
-    # The session names the configured engine; each message names the one that scored it.
-    session.coach_engine = str(coach.name)[:32]
-    session.rubric_version = str(coach.rubric_version)[:32]
+    messages += [user_turn, reply]
+    total = row.score + award
+    changes: dict[str, Any] = {
+        "messages": messages,
+        "message_count": len(messages),
+        "score": total,
+        "duration": max(0, int((now - row.created_at).total_seconds())),
+        # The session names the configured engine; each message names the one that scored it.
+        "coach_engine": str(coach.name)[:32],
+        "rubric_version": str(coach.rubric_version)[:32],
+    }
 
     ended = exchange >= MAX_EXCHANGES
     xp = final = None
@@ -234,21 +299,22 @@ def _submit_once(user_id: int, session_id: str, message: str) -> MessageResult:
             Turn("user", message, award, tuple(judgement.skills)),
             Turn("assistant", judgement.response),
         ]
-        final = coach.conclude(brief, session.difficulty, scored).as_dict()
-        xp = xp_for(session.score, session.difficulty)
-        session.feedback = final
-        session.xp_earned = xp
-        session.completed_at = now
+        final = coach.conclude(brief, row.difficulty, scored).as_dict()
+        xp = xp_for(total, row.difficulty)
+        changes.update(feedback=final, xp_earned=xp, completed_at=now)
 
-    result = MessageResult(
+    params = {f"new_{name}": value for name, value in changes.items()}
+    params.update(row_id=row.id, read=row.version)
+    written = connection.execute(_WRITE_FINAL if ended else _WRITE_EXCHANGE, params).rowcount
+    if written != 1:
+        raise _LostRace()
+    return MessageResult(
         response=judgement.response,
         feedback=judgement.feedback,
         score_awarded=award,
-        total_score=session.score,
+        total_score=total,
         session_ended=ended,
         exchange=exchange,
         xp_earned=xp,
         final_feedback=final,
     )
-    db.session.commit()  # StaleDataError (SQLite only) is retried by submit_message
-    return result

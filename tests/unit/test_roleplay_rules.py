@@ -5,7 +5,6 @@ import re
 import pytest
 from marshmallow import ValidationError
 
-from roleplay_api.models import Scenario
 from roleplay_api.schemas.roleplay import (
     DIFFICULTY_PATTERN,
     MessageInSchema,
@@ -66,14 +65,14 @@ def test_turns_from_stored_messages():
 
 
 def test_brief_from_a_scenario_row():
-    row = Scenario(
-        id="s",
-        title="T",
-        description="D",
-        persona={"name": "N", "openingLine": "O"},
-        skills=["a"],
-        tips=["t"],
-    )
+    row = {
+        "id": "s",
+        "title": "T",
+        "description": "D",
+        "persona": {"name": "N", "openingLine": "O"},
+        "skills": ["a"],
+        "tips": ["t"],
+    }
     brief = brief_from_scenario(row)
     assert (brief.id, brief.title, brief.persona["openingLine"], brief.skills, brief.tips) == (
         "s",
