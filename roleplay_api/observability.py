@@ -11,6 +11,8 @@ import time
 import orjson
 from flask import Flask, Response, current_app, g, has_request_context, request
 
+from roleplay_api.metrics import METRICS_PATH, request_metrics
+
 REQUEST_ID_HEADER = "X-Request-ID"
 # Echo a client's id only when it is harmless in logs and headers.
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
@@ -98,22 +100,30 @@ def register_request_id(app: Flask) -> None:
 
     @app.after_request
     def log_request(response: Response) -> Response:
+        """The access line and the request metrics: once per request, so kept lean."""
         remember_user()
-        response.headers[REQUEST_ID_HEADER] = current_request_id()
+        request_id = getattr(g, "request_id", "-")
+        response.headers[REQUEST_ID_HEADER] = request_id
         started = getattr(g, "request_started", None)
-        duration_ms = round((time.perf_counter() - started) * 1000, 2) if started else None
-        access_log.info(
-            "%s %s %s",
-            request.method,
-            request.path,
-            response.status_code,
-            extra={
-                "method": request.method,
-                "path": request.path,
-                "status": response.status_code,
-                "duration_ms": duration_ms,
-                "user_id": getattr(g, "user_id", None),
-                "client": request.remote_addr,
-            },
-        )
+        seconds = time.perf_counter() - started if started is not None else None
+        method, path, status = request.method, request.path, response.status_code
+        metrics = request_metrics(app)
+        if metrics is not None and seconds is not None and path != METRICS_PATH:
+            metrics.record(method, str(request.url_rule), status, seconds)
+        if access_log.isEnabledFor(logging.INFO):
+            access_log.info(
+                "%s %s %s",
+                method,
+                path,
+                status,
+                extra={
+                    "request_id": request_id,
+                    "method": method,
+                    "path": path,
+                    "status": status,
+                    "duration_ms": round(seconds * 1000, 2) if seconds is not None else None,
+                    "user_id": getattr(g, "user_id", None),
+                    "client": request.remote_addr,
+                },
+            )
         return response

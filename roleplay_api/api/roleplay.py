@@ -1,6 +1,9 @@
 """Roleplay training endpoints: scenarios, start, message, sessions list and detail, stats."""
 
-from flask import current_app
+from dataclasses import asdict
+from typing import Any
+
+from flask import Response, current_app
 from flask_jwt_extended import get_jwt_identity
 
 from roleplay_api.api.base import Blueprint, login_required
@@ -14,12 +17,14 @@ from roleplay_api.schemas.roleplay import (
     SessionQuerySchema,
     SessionSummarySchema,
     StartedSessionResponse,
+    StartedSessionSchema,
     StartSessionSchema,
     StatsResponse,
 )
 from roleplay_api.services import roleplay as roleplay_service
 from roleplay_api.services import roleplay_history as history_service
 from roleplay_api.services import scenarios as scenario_service
+from roleplay_api.services.roleplay import MessageResult
 
 blp = Blueprint(
     "roleplay",
@@ -29,8 +34,37 @@ blp = Blueprint(
 )
 
 
-# The list is the hot read: its rows are dumped without marshmallow (the schema documents it).
+# The hot paths (start, message, list) answer without marshmallow's dump: the schemas in
+# @blp.response document them, tests hold both outputs equal.
 _dump_summary = plain_dumper(SessionSummarySchema())
+_dump_started = plain_dumper(StartedSessionSchema())
+
+
+def _json(data: dict[str, Any], status: int = 200) -> Response:
+    response = current_app.json.response({"success": True, "data": data})
+    response.status_code = status
+    return response
+
+
+def message_result_body(result: MessageResult) -> dict[str, Any]:
+    """MessageResultSchema's dump of ``result``: xpEarned and finalFeedback only at the end."""
+    body: dict[str, Any] = {
+        "response": result.response,
+        "feedback": result.feedback,
+        "scoreAwarded": result.score_awarded,
+        "totalScore": result.total_score,
+        "sessionEnded": result.session_ended,
+        "exchange": result.exchange,
+    }
+    if result.xp_earned is not None:
+        body["xpEarned"] = result.xp_earned
+    final = result.final_feedback
+    if final is not None:
+        body["finalFeedback"] = {key: list(final[key]) for key in _FINAL_FEEDBACK_KEYS}
+    return body
+
+
+_FINAL_FEEDBACK_KEYS = ("strengths", "improvements", "tips")
 
 
 def _user_id() -> int:
@@ -51,11 +85,10 @@ def list_scenarios():
 @blp.response(201, StartedSessionResponse)
 def start_session(body):
     """Start a session (an unknown scenarioId gets the general-purpose persona)"""
-    return {
-        "data": roleplay_service.start_session(
-            _user_id(), body["scenario_id"], body["scenario_title"], body["difficulty"]
-        )
-    }
+    started = roleplay_service.start_session(
+        _user_id(), body["scenario_id"], body["scenario_title"], body["difficulty"]
+    )
+    return _json(_dump_started(asdict(started)), 201)
 
 
 @blp.post("/<session_id>/message")
@@ -66,7 +99,8 @@ def start_session(body):
 @blp.alt_response(409, response="DEFAULT_ERROR", description="session_ended, or conflict")
 def submit_message(body, session_id):
     """Send the trainee's message; the persona replies and the coach scores it"""
-    return {"data": roleplay_service.submit_message(_user_id(), session_id, body["message"])}
+    result = roleplay_service.submit_message(_user_id(), session_id, body["message"])
+    return _json(message_result_body(result))
 
 
 @blp.get("/sessions")
@@ -77,9 +111,7 @@ def list_sessions(query):
     """The caller's sessions, newest first, with the total that match"""
     page = history_service.list_sessions(_user_id(), **query)
     sessions = [_dump_summary(summary) for summary in page.sessions]
-    return current_app.json.response(
-        {"success": True, "data": {"sessions": sessions, "total": page.total}}
-    )
+    return _json({"sessions": sessions, "total": page.total})
 
 
 @blp.get("/sessions/<session_id>")
