@@ -38,6 +38,8 @@ class Result:
     p99_ms: float
     errors: int
     requests: int
+    app_cpu_us: float | None = None  # gunicorn workers' CPU (user + system) per request
+    pg_cpu_us: float | None = None  # PostgreSQL's processes' CPU per request
     ceiling_tps: float | None = None
     ceiling_unit_rps: float | None = None  # the ceiling in the workload's requests per second
     ratio: float | None = None
@@ -155,6 +157,23 @@ class Server:
                 self.proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU the processes have used so far (those that still exist)."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_pids() -> list[int]:
+    out = subprocess.run(["pgrep", "-u", "postgres"], capture_output=True, text=True)
+    return [int(p) for p in out.stdout.split()]
 
 
 def rss_mib(pid: int) -> float:
@@ -318,11 +337,13 @@ def prepare(base: str, url: str, keys: int, list_sessions: int, state: str) -> d
 
 WORKLOADS = {
     # name: (wrk script, wrk threads or None for one per connection,
-    #        pgbench script, app requests per pgbench transaction)
+    #        pgbench script (None: no ceiling), app requests per pgbench transaction)
     "chat-state upsert": ("chat_upsert.lua", 2, "chat_upsert.sql", 1),
     "chat-state get": ("chat_get.lua", 2, "chat_get.sql", 1),
     "roleplay start+5 messages": ("roleplay.lua", None, "roleplay_session.sql", 6),
     "sessions list (50)": ("sessions_list.lua", 2, "sessions_list.sql", 1),
+    # No database, no token: the floor under every route (gunicorn, Flask, our hooks).
+    "no-op floor (/healthz)": ("healthz.lua", 2, None, 1),
 }
 
 
@@ -387,6 +408,8 @@ def main() -> int:
             settle(url)
             log(f"wrk: {name} for {args.seconds}s at {args.connections} connections")
             run_wrk(script, server.base, 3, args.connections, threads or args.connections, wrk_env)
+            workers, postgres = server.worker_pids(), postgres_pids()
+            app_cpu, pg_cpu = cpu_seconds(workers), cpu_seconds(postgres)
             stats = run_wrk(
                 script,
                 server.base,
@@ -413,8 +436,10 @@ def main() -> int:
                 round(stats["p99_us"] / 1000, 2),
                 errors,
                 stats["requests"],
+                app_cpu_us=round((cpu_seconds(workers) - app_cpu) / stats["requests"] * 1e6),
+                pg_cpu_us=round((cpu_seconds(postgres) - pg_cpu) / stats["requests"] * 1e6),
             )
-            if not args.skip_ceiling:
+            if sql and not args.skip_ceiling:
                 settle(url)
                 log(f"pgbench: {sql}")
                 tps = run_pgbench(sql, url, args.seconds, args.connections, 2, defines)
@@ -476,7 +501,7 @@ def machine() -> dict[str, object]:
 def print_report(results: list[Result], memory: dict) -> None:
     header = (
         f"{'workload':<28}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
-        f"{'ceiling':>10}{'ratio':>8}"
+        f"{'app us':>8}{'pg us':>7}{'ceiling':>10}{'ratio':>8}"
     )
     print(header)
     print("-" * len(header))
@@ -485,8 +510,12 @@ def print_report(results: list[Result], memory: dict) -> None:
         ratio = f"{r.ratio:.0%}" if r.ratio is not None else "-"
         print(
             f"{r.workload:<28}{r.rps:>9.0f}{r.p50_ms:>9.1f}{r.p99_ms:>9.1f}{r.errors:>8}"
-            f"{ceiling:>10}{ratio:>8}"
+            f"{r.app_cpu_us or 0:>8.0f}{r.pg_cpu_us or 0:>7.0f}{ceiling:>10}{ratio:>8}"
         )
+    print(
+        "\napp us / pg us: CPU (user + system) per request of the gunicorn workers and of"
+        " PostgreSQL,\nsteadier from run to run than req/s on a shared VM."
+    )
     if memory:
         print(f"\nresident memory per worker over {memory['seconds']}s of upserts (MiB):")
         for w in memory["workers"]:
