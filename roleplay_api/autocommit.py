@@ -3,7 +3,8 @@
 A request that needs one statement (a read, a token check, an upsert) runs it here: one
 statement is its own transaction, so it is as atomic as BEGIN/statement/COMMIT while costing one
 round trip instead of three, and the pool has nothing to roll back when the connection returns.
-Multi-statement work (a roleplay message: lock, judge, write) stays in ``db.session``.
+Multi-statement work (a roleplay message: lock, judge, write) runs in a transaction on
+``db.engine``; ORM work (accounts, scenarios, the CLI) stays in ``db.session``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy.engine import Engine
 
 from roleplay_api.extensions import db
@@ -29,7 +30,7 @@ def _build(engine: Engine, options: Mapping[str, Any]) -> Engine:
         return sa.create_engine(
             engine.url, isolation_level="AUTOCOMMIT", pool_reset_on_return=None, **options
         )
-    # SQLite: same pool (and the app's PRAGMAs); pysqlite switches without any I/O.
+    # SQLite: same pool (and the app's PRAGMAs); switching costs a PRAGMA, no server round trip.
     return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
@@ -44,6 +45,13 @@ def engine() -> Engine:
                 options = current_app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
                 found = extensions[_EXTENSION] = _build(db.engine, options)
     return found
+
+
+def dispose(app: Flask) -> None:
+    """Close the app's autocommit pool (PostgreSQL's own; on SQLite it is db.engine's)."""
+    found = app.extensions.pop(_EXTENSION, None)
+    if found is not None and found.dialect.name == "postgresql":
+        found.dispose()
 
 
 def first(stmt: sa.Executable, params: Mapping[str, Any]) -> sa.Row[Any] | None:

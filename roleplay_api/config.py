@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from collections.abc import Mapping
@@ -58,8 +59,17 @@ def _json_dumps(value: Any) -> str:
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
+def _json_loads(text: str | bytes) -> Any:
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        # Rows written by the stdlib encoder before orjson may hold what orjson refuses
+        # (NaN, a lone surrogate escape); they must stay readable.
+        return json.loads(text)
+
+
 # JSON columns (a session's history, a scenario's persona) go through orjson both ways.
-_JSON_CODEC = {"json_serializer": _json_dumps, "json_deserializer": orjson.loads}
+_JSON_CODEC = {"json_serializer": _json_dumps, "json_deserializer": _json_loads}
 
 
 def engine_options(url: str, env: Mapping[str, str]) -> dict[str, Any]:

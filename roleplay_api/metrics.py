@@ -51,10 +51,11 @@ class RequestMetrics:
         self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     def record(self, method: str, rule: str, status: int, seconds: float) -> None:
+        if method not in _METHODS:
+            method = "OTHER"  # before the key too: the children must not grow either
         key = (method, rule, status)
         children = self._children.get(key)
         if children is None:
-            method = method if method in _METHODS else "OTHER"
             children = self._children[key] = (
                 self.duration.labels(method, rule, str(status), SERVICE),
                 self.total.labels(method, str(status), SERVICE),

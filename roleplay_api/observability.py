@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import secrets
 import sys
 import time
+from typing import Any
 
 import orjson
 from flask import Flask, Response, current_app, g, has_request_context, request
@@ -58,8 +60,49 @@ class JsonFormatter(logging.Formatter):
         return orjson.dumps(entry, default=str).decode()
 
 
+class LineHandler(logging.StreamHandler):
+    """A StreamHandler that writes each formatted line with one ``os.write`` and no lock.
+
+    StreamHandler holds a lock across its write and flush; with a thread per request (gunicorn
+    gthread) the threads queue on it around the syscall, which made the access line cost ~50 us
+    of a ~330 us request. One write(2) of a whole line is not interleaved with other writes
+    (pipes: up to PIPE_BUF; journald's socket and O_APPEND files: one write is one record),
+    so the lock buys nothing. A stream without a file descriptor falls back to StreamHandler.
+    """
+
+    def __init__(self, stream: Any = None) -> None:
+        super().__init__(stream)
+        try:
+            self._fd: int | None = self.stream.fileno()
+        except (AttributeError, OSError, ValueError):
+            self._fd = None
+
+    def handle(self, record: logging.LogRecord) -> bool:
+        if self._fd is None:
+            return bool(super().handle(record))
+        rv = self.filter(record)
+        if isinstance(rv, logging.LogRecord):
+            record = rv
+        if rv:
+            self.emit(record)
+        return bool(rv)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self._fd is None:
+            super().emit(record)
+            return
+        try:
+            data = (self.format(record) + self.terminator).encode("utf-8", "backslashreplace")
+            while data:
+                data = data[os.write(self._fd, data) :]
+        except RecursionError:
+            raise
+        except Exception:
+            self.handleError(record)
+
+
 def configure_logging(app: Flask) -> None:
-    handler = logging.StreamHandler(sys.stderr)
+    handler = LineHandler(sys.stderr)
     if app.config["LOG_FORMAT"] == "json":
         handler.setFormatter(JsonFormatter())
     else:

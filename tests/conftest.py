@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from roleplay_api import create_app
+from roleplay_api import autocommit, create_app
 from roleplay_api.config import database_url as normalize_url
 from roleplay_api.extensions import db
 from roleplay_api.observability import RequestContextFilter
@@ -112,6 +112,7 @@ def _migrated_app(database_url: str) -> Iterator[Flask]:
         upgrade()
     yield app
     with app.app_context():
+        autocommit.dispose(app)
         db.engine.dispose()
 
 
@@ -142,6 +143,7 @@ def make_app(app: Flask, database_url: str) -> Iterator[Callable[..., Flask]]:
     yield make
     for variant in built:
         with variant.app_context():
+            autocommit.dispose(variant)
             db.engine.dispose()
 
 

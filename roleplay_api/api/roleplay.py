@@ -46,6 +46,9 @@ def _json(data: dict[str, Any], status: int = 200) -> Response:
     return response
 
 
+_FINAL_FEEDBACK_KEYS = ("strengths", "improvements", "tips")
+
+
 def message_result_body(result: MessageResult) -> dict[str, Any]:
     """MessageResultSchema's dump of ``result``: xpEarned and finalFeedback only at the end."""
     body: dict[str, Any] = {
@@ -62,9 +65,6 @@ def message_result_body(result: MessageResult) -> dict[str, Any]:
     if final is not None:
         body["finalFeedback"] = {key: list(final[key]) for key in _FINAL_FEEDBACK_KEYS}
     return body
-
-
-_FINAL_FEEDBACK_KEYS = ("strengths", "improvements", "tips")
 
 
 def _user_id() -> int:

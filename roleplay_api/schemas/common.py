@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, missing, validate
 
 
 class BaseSchema(Schema):
@@ -81,6 +81,11 @@ def plain_dumper(schema: Schema) -> Callable[[Mapping[str, Any]], dict[str, Any]
     for name, field in schema.dump_fields.items():
         if type(field) not in _PLAIN_FIELDS and not isinstance(field, Text):
             raise TypeError(f"{type(schema).__name__}.{name}: not a plain field")
+        # What marshmallow would change on the way out, the dumper would not: refuse it.
+        if getattr(field, "format", None) not in (None, "iso"):
+            raise TypeError(f"{type(schema).__name__}.{name}: a custom datetime format")
+        if field.dump_default is not missing:
+            raise TypeError(f"{type(schema).__name__}.{name}: a dump_default")
         pairs.append((field.data_key or name, field.attribute or name))
 
     def dump(obj: Mapping[str, Any]) -> dict[str, Any]:

@@ -181,7 +181,6 @@ _LOCK = (
         _sessions.c.created_at,
         _sessions.c.completed_at,
         _sessions.c.version,
-        _sessions.c.scenario_id,
         *(_scenarios.c[name].label(f"brief_{name}") for name in _BRIEF_COLUMNS),
     )
     .select_from(_sessions.outerjoin(_scenarios, _scenarios.c.id == _sessions.c.scenario_id))

@@ -50,3 +50,14 @@ def test_metrics_are_in_the_openapi_document(client):
     spec = client.get("/api/openapi.json").get_json()
     operation = spec["paths"]["/metrics"]["get"]
     assert "text/plain" in operation["responses"]["200"]["content"]
+
+
+def test_made_up_methods_count_as_other_and_add_no_series(make_app):
+    app = make_app()
+    client = app.test_client()
+    for method in ("FOO", "BAR", "BAZ"):
+        assert client.open("/healthz", method=method).status_code == 405
+    recorder = app.extensions["request_metrics"]
+    assert {key[0] for key in recorder._children} == {"OTHER"}
+    text = client.get("/metrics").get_data(as_text=True)
+    assert sample(text, "flask_http_request_total", method="OTHER", status="405") == 3

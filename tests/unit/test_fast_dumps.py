@@ -107,3 +107,18 @@ def test_plain_dumper_refuses_what_it_cannot_do():
 
 def test_the_app_serves_with_orjson(app):
     assert isinstance(app.json, OrjsonProvider)
+
+
+def test_plain_dumper_refuses_fields_marshmallow_would_change():
+    from marshmallow import Schema, fields
+
+    class Formatted(Schema):
+        at = fields.DateTime(format="%Y-%m-%d")
+
+    class Defaulted(Schema):
+        n = fields.Integer(dump_default=0)
+
+    with pytest.raises(TypeError, match="datetime format"):
+        plain_dumper(Formatted())
+    with pytest.raises(TypeError, match="dump_default"):
+        plain_dumper(Defaulted())
