@@ -28,6 +28,15 @@
 #   4 workers x 4 threads, worker_connections 8      2,191 / 1,486 (p99 476 ms: only 4 of
 #                                                    each worker's 8 slots keep alive)
 # Hence one worker per core, 4 threads, 20 connections each (16 kept alive + 4 in flight).
+#
+# Checked again after the hot paths were rewritten (issue 8), with the worker CPU per request
+# as well (steadier than req/s here): wrk 10 s, 32 connections; req/s and us of worker CPU.
+#   shape (workers x threads, connections)   chat-state GET      roleplay start+5 messages
+#   2 x 4, 20                                2,597 / 614 us        839 / 1,451 us
+#   4 x 2, 10                                2,291 / 720 us        829 / 1,629 us
+#   3 x 3, 14                                2,481 / 654 us        825 / 1,559 us
+#   4 x 3, 11                                2,119 / 696 us        801 / 1,611 us
+# (and 2 x 6 / 2 x 8 threads with 22 / 24 connections: 2,293 / 1,926 GET/s.) Still 2 x 4.
 import multiprocessing
 import os
 import shutil
@@ -53,8 +62,9 @@ threads = _int("GUNICORN_THREADS", 4) if worker_class == "gthread" else 1
 # load generator) across workers; workers x (this - threads) should cover nginx's keepalive.
 worker_connections = _int("GUNICORN_WORKER_CONNECTIONS", 20)
 # Each worker holds two SQLAlchemy pools of DB_POOL_SIZE + DB_MAX_OVERFLOW connections on
-# PostgreSQL (the app's, and chat-state's autocommit one), so one instance opens at most
-# workers x 2 x that. Put PgBouncer in front of PostgreSQL when it adds up.
+# PostgreSQL (transactions, and roleplay_api.autocommit's single statements: token checks,
+# reads, chat-state, roleplay start), so one instance opens at most workers x 2 x that. Put
+# PgBouncer in front of PostgreSQL when it adds up.
 
 # A worker silent for this long is killed and replaced; nginx's proxy_read_timeout is longer so
 # the client gets the 502 from nginx rather than a hung connection.
