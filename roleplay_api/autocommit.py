@@ -5,17 +5,26 @@ statement is its own transaction, so it is as atomic as BEGIN/statement/COMMIT w
 round trip instead of three, and the pool has nothing to roll back when the connection returns.
 Multi-statement work (a roleplay message: lock, judge, write) runs in a transaction on
 ``db.engine``; ORM work (accounts, scenarios, the CLI) stays in ``db.session``.
+
+On PostgreSQL the statements, written with SQLAlchemy Core and built once, are also compiled
+once (``Prepared``) and run on the pool's psycopg2 connection: SQLAlchemy's per-execution work
+(execution context, parameter and result objects) was a third of a chat-state GET's database
+cost. What SQLAlchemy does that matters is kept: its SQL, its type processing both ways, its
+exception classes (so a lost server is still a 503) and the pool's invalidation of a dead
+connection. SQLite, and statements with expanding IN parameters, go through Core as usual.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Mapping
+from collections import namedtuple
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, current_app
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Dialect, Engine
 
 from roleplay_api.extensions import db
 
@@ -54,16 +63,132 @@ def dispose(app: Flask) -> None:
         found.dispose()
 
 
-def first(stmt: sa.Executable, params: Mapping[str, Any]) -> sa.Row[Any] | None:
-    with engine().connect() as connection:
+class Prepared:
+    """A Core statement compiled for one dialect, with its bind and result processors."""
+
+    def __init__(self, stmt: sa.Executable, dialect: Dialect) -> None:
+        compiled = stmt.compile(dialect=dialect)
+        self.compiled = compiled
+        self.sql = compiled.string
+        self.binds = {
+            name: processor
+            for name, bind in compiled.binds.items()
+            if (processor := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None
+        }
+        columns: Sequence[Any] = getattr(stmt, "exported_columns", ()) or ()
+        self.results: tuple[Callable[[Any], Any] | None, ...] = tuple(
+            column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns
+        )
+        self.row = _row_class(
+            tuple(column.key or f"column_{i}" for i, column in enumerate(columns))
+        )
+
+    def params(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        params = self.compiled.construct_params(values)
+        for name, processor in self.binds.items():
+            params[name] = processor(params[name])
+        return params
+
+    def make_row(self, raw: Sequence[Any]) -> Any:
+        return self.row(
+            *(value if p is None else p(value) for p, value in zip(self.results, raw, strict=True))
+        )
+
+
+def _row_class(keys: tuple[str, ...]) -> type:
+    """A namedtuple row with what callers use of SQLAlchemy's Row: attributes, _asdict, _mapping."""
+    row = namedtuple("Row", keys, rename=True)
+    row._mapping = property(lambda self: self._asdict())  # type: ignore[attr-defined]
+    return row
+
+
+def _prepared_for(bound: Engine, stmt: sa.Executable) -> Prepared | None:
+    """The statement compiled once for this app's PostgreSQL engine, or None: Core runs it.
+
+    Kept by identity with the engine (so per app, and gone with it): callers pass statements
+    built once (module level or cached), never one built per request.
+    """
+    if bound.dialect.name != "postgresql":
+        return None
+    cache: dict[int, tuple[sa.Executable, Prepared | None]] = bound.__dict__.setdefault(
+        "_roleplay_prepared", {}
+    )
+    entry = cache.get(id(stmt))
+    if entry is None or entry[0] is not stmt:
+        prepared: Prepared | None = Prepared(stmt, bound.dialect)
+        if prepared.compiled.post_compile_params or prepared.compiled.literal_execute_params:
+            prepared = None  # an expanding IN (...) is rendered per execution: Core's job
+        entry = cache[id(stmt)] = (stmt, prepared)
+    return entry[1]
+
+
+def _run(
+    bound: Engine, prepared: Prepared, values: Mapping[str, Any]
+) -> tuple[list[Any] | None, int]:
+    """Execute on a pooled psycopg2 connection: (rows, or None without a result; rowcount)."""
+    dialect = bound.dialect
+    dbapi_error = dialect.loaded_dbapi.Error
+    params = prepared.params(values)
+    try:
+        fairy = bound.raw_connection()
+    except dbapi_error as error:  # the pool hands DBAPI errors of connect() through as they are
+        raise sa.exc.DBAPIError.instance(
+            None, None, error, dbapi_error, connection_invalidated=True, dialect=dialect
+        ) from error
+    cursor = None
+    try:
+        cursor = fairy.cursor()
+        cursor.execute(prepared.sql, params)
+        rows = None
+        # Only what the statement asks for: an INSERT may still return its primary key
+        # (SQLAlchemy's implicit RETURNING), which nobody reads.
+        if prepared.results and cursor.description is not None:
+            rows = [prepared.make_row(raw) for raw in cursor.fetchall()]
+        return rows, cursor.rowcount
+    except dbapi_error as error:
+        # As Connection does: a dead connection leaves the pool, and the error is SQLAlchemy's.
+        invalidated = dialect.is_disconnect(error, fairy.dbapi_connection, cursor)
+        if invalidated:
+            fairy.invalidate(error)
+        raise sa.exc.DBAPIError.instance(
+            prepared.sql,
+            params,
+            error,
+            dbapi_error,
+            connection_invalidated=invalidated,
+            dialect=dialect,
+        ) from error
+    finally:
+        if cursor is not None:
+            with contextlib.suppress(dbapi_error):
+                cursor.close()
+        fairy.close()
+
+
+def first(stmt: sa.Executable, params: Mapping[str, Any]) -> Any:
+    """The first row (attributes, ``_asdict()``, ``_mapping``), or None."""
+    bound = engine()
+    prepared = _prepared_for(bound, stmt)
+    if prepared is not None:
+        rows, _ = _run(bound, prepared, params)
+        return rows[0] if rows else None
+    with bound.connect() as connection:
         return connection.execute(stmt, params).first()
 
 
-def all_rows(stmt: sa.Executable, params: Mapping[str, Any]) -> list[sa.Row[Any]]:
-    with engine().connect() as connection:
+def all_rows(stmt: sa.Executable, params: Mapping[str, Any]) -> list[Any]:
+    bound = engine()
+    prepared = _prepared_for(bound, stmt)
+    if prepared is not None:
+        return _run(bound, prepared, params)[0] or []
+    with bound.connect() as connection:
         return list(connection.execute(stmt, params))
 
 
 def rowcount(stmt: sa.Executable, params: Mapping[str, Any]) -> int:
-    with engine().connect() as connection:
+    bound = engine()
+    prepared = _prepared_for(bound, stmt)
+    if prepared is not None:
+        return _run(bound, prepared, params)[1]
+    with bound.connect() as connection:
         return connection.execute(stmt, params).rowcount

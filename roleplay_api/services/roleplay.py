@@ -125,7 +125,25 @@ def clamp_score(score: Any) -> int:
     return max(0, min(MAX_SCORE, int(score)))
 
 
-_INSERT = sa.insert(_sessions)
+_NEW_SESSION_COLUMNS = (
+    "session_id",
+    "user_id",
+    "scenario_id",
+    "scenario_title",
+    "difficulty",
+    "messages",
+    "message_count",
+    "score",
+    "duration",
+    "xp_earned",
+    "coach_engine",
+    "rubric_version",
+    "version",
+    "created_at",
+)
+_INSERT = sa.insert(_sessions).values(
+    {name: sa.bindparam(name, type_=_sessions.c[name].type) for name in _NEW_SESSION_COLUMNS}
+)
 
 
 def start_session(
