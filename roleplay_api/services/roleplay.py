@@ -125,24 +125,11 @@ def clamp_score(score: Any) -> int:
     return max(0, min(MAX_SCORE, int(score)))
 
 
-_NEW_SESSION_COLUMNS = (
-    "session_id",
-    "user_id",
-    "scenario_id",
-    "scenario_title",
-    "difficulty",
-    "messages",
-    "message_count",
-    "score",
-    "duration",
-    "xp_earned",
-    "coach_engine",
-    "rubric_version",
-    "version",
-    "created_at",
-)
+# Every column but the generated id and those the last exchange fills (SQL NULL until then:
+# a None bound to the JSON column would store JSON null instead), each a bind parameter.
+_FILLED_LATER = ("id", "feedback", "completed_at")
 _INSERT = sa.insert(_sessions).values(
-    {name: sa.bindparam(name, type_=_sessions.c[name].type) for name in _NEW_SESSION_COLUMNS}
+    {c.name: sa.bindparam(c.name, type_=c.type) for c in _sessions.c if c.name not in _FILLED_LATER}
 )
 
 

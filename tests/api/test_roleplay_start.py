@@ -200,3 +200,15 @@ def test_unknown_scenario_before_any_seeding_gets_the_bundled_general_persona(cl
     data = start(client, auth_headers, scenarioId="not_in_the_library")
     assert data["openingLine"] == general["openingLine"]
     assert data["personaName"] == general["name"]
+
+
+def test_a_new_session_leaves_what_the_end_fills_as_sql_null(app, client, auth_headers):
+    """feedback and completed_at are NULL until the last exchange, not JSON null."""
+    session_id = start(client, auth_headers)["sessionId"]
+    with app.app_context():
+        row = db.session.execute(
+            db.select(
+                RoleplaySession.feedback.is_(None), RoleplaySession.completed_at.is_(None)
+            ).where(RoleplaySession.session_id == session_id)
+        ).one()
+    assert tuple(row) == (True, True)
