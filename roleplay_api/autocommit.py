@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import weakref
 from collections import namedtuple
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -102,17 +103,23 @@ def _row_class(keys: tuple[str, ...]) -> type:
     return row
 
 
+# Per engine (so per app) and gone with it: statement id -> (the statement, kept alive so its id
+# is not reused; its compiled form, or None where Core must run it).
+_prepared: weakref.WeakKeyDictionary[Engine, dict[int, tuple[sa.Executable, Prepared | None]]]
+_prepared = weakref.WeakKeyDictionary()
+
+
 def _prepared_for(bound: Engine, stmt: sa.Executable) -> Prepared | None:
     """The statement compiled once for this app's PostgreSQL engine, or None: Core runs it.
 
-    Kept by identity with the engine (so per app, and gone with it): callers pass statements
-    built once (module level or cached), never one built per request.
+    Kept by identity: callers pass statements built once (module level or cached), never one
+    built per request.
     """
     if bound.dialect.name != "postgresql":
         return None
-    cache: dict[int, tuple[sa.Executable, Prepared | None]] = bound.__dict__.setdefault(
-        "_roleplay_prepared", {}
-    )
+    cache = _prepared.get(bound)
+    if cache is None:
+        cache = _prepared.setdefault(bound, {})
     entry = cache.get(id(stmt))
     if entry is None or entry[0] is not stmt:
         prepared: Prepared | None = Prepared(stmt, bound.dialect)
