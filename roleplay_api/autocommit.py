@@ -172,30 +172,26 @@ def _run(
         fairy.close()
 
 
-def first(stmt: sa.Executable, params: Mapping[str, Any]) -> Any:
-    """The first row (attributes, ``_asdict()``, ``_mapping``), or None."""
+def _execute(stmt: sa.Executable, params: Mapping[str, Any]) -> tuple[list[Any] | None, int]:
+    """(rows, or None for a statement without a result; rowcount), compiled or through Core."""
     bound = engine()
     prepared = _prepared_for(bound, stmt)
     if prepared is not None:
-        rows, _ = _run(bound, prepared, params)
-        return rows[0] if rows else None
+        return _run(bound, prepared, params)
     with bound.connect() as connection:
-        return connection.execute(stmt, params).first()
+        result = connection.execute(stmt, params)
+        return (list(result) if result.returns_rows else None), result.rowcount
+
+
+def first(stmt: sa.Executable, params: Mapping[str, Any]) -> Any:
+    """The first row (attributes, ``_asdict()``, ``_mapping``), or None."""
+    rows, _ = _execute(stmt, params)
+    return rows[0] if rows else None
 
 
 def all_rows(stmt: sa.Executable, params: Mapping[str, Any]) -> list[Any]:
-    bound = engine()
-    prepared = _prepared_for(bound, stmt)
-    if prepared is not None:
-        return _run(bound, prepared, params)[0] or []
-    with bound.connect() as connection:
-        return list(connection.execute(stmt, params))
+    return _execute(stmt, params)[0] or []
 
 
 def rowcount(stmt: sa.Executable, params: Mapping[str, Any]) -> int:
-    bound = engine()
-    prepared = _prepared_for(bound, stmt)
-    if prepared is not None:
-        return _run(bound, prepared, params)[1]
-    with bound.connect() as connection:
-        return connection.execute(stmt, params).rowcount
+    return _execute(stmt, params)[1]

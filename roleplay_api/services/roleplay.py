@@ -68,14 +68,18 @@ def is_session_id(value: str) -> bool:
     return SESSION_ID_PATTERN.fullmatch(value) is not None
 
 
-def owned_session(user_id: int, session_id: str) -> sa.ColumnElement[bool]:
-    """Where-clause for the caller's session: another user's is as absent as none (404).
+# Where-clause for the caller's session: another user's is as absent as none (404).
+OWNED_SESSION = sa.and_(
+    RoleplaySession.session_id == sa.bindparam("session_id"),
+    RoleplaySession.user_id == sa.bindparam("user_id"),
+)
 
-    An id that cannot exist is a NotFound at once, without a query.
-    """
+
+def owned_session_params(user_id: int, session_id: str) -> dict[str, Any]:
+    """OWNED_SESSION's parameters; an id that cannot exist is a NotFound at once, no query."""
     if not is_session_id(session_id):
         raise NotFound("Session not found")
-    return sa.and_(RoleplaySession.session_id == session_id, RoleplaySession.user_id == user_id)
+    return {"session_id": session_id, "user_id": user_id}
 
 
 def brief_from_scenario(values: Mapping[str, Any]) -> ScenarioBrief:
@@ -189,10 +193,7 @@ _LOCK = (
         *(_scenarios.c[name].label(f"brief_{name}") for name in _BRIEF_COLUMNS),
     )
     .select_from(_sessions.outerjoin(_scenarios, _scenarios.c.id == _sessions.c.scenario_id))
-    .where(
-        _sessions.c.session_id == sa.bindparam("session_id"),
-        _sessions.c.user_id == sa.bindparam("user_id"),
-    )
+    .where(OWNED_SESSION)
     .with_for_update(of=_sessions)
 )
 _EXCHANGE_COLUMNS = (
@@ -237,21 +238,18 @@ def submit_message(user_id: int, session_id: str, message: str) -> MessageResult
     loss means another message to this session was stored, so MAX_EXCHANGES + 1 attempts always
     end in success or session_ended: no message is lost.
     """
-    if not is_session_id(session_id):
-        raise NotFound("Session not found")
+    owned = owned_session_params(user_id, session_id)
     for _ in range(MAX_EXCHANGES + 1):
         try:
             with db.engine.begin() as connection:
-                return _submit_once(connection, user_id, session_id, message)
+                return _submit_once(connection, owned, message)
         except _LostRace:
             continue
     raise Conflict("concurrent update; retry")  # pragma: no cover - see the docstring
 
 
-def _submit_once(
-    connection: sa.Connection, user_id: int, session_id: str, message: str
-) -> MessageResult:
-    row = connection.execute(_LOCK, {"session_id": session_id, "user_id": user_id}).first()
+def _submit_once(connection: sa.Connection, owned: dict[str, Any], message: str) -> MessageResult:
+    row = connection.execute(_LOCK, owned).first()
     if row is None:
         raise NotFound("Session not found")
     messages = list(row.messages or [])

@@ -14,7 +14,7 @@ from roleplay_api.errors import NotFound
 from roleplay_api.extensions import db
 from roleplay_api.models import RoleplaySession
 from roleplay_api.services.coach import MAX_EXCHANGES
-from roleplay_api.services.roleplay import owned_session
+from roleplay_api.services.roleplay import OWNED_SESSION, owned_session_params
 
 RECENT_COUNT = 5
 
@@ -41,7 +41,7 @@ class SessionPage:
     total: int
 
 
-def _summary(row: Row[Any]) -> dict[str, Any]:
+def _summary(row: Any) -> dict[str, Any]:  # a Row, or an autocommit row
     summary = dict(row._mapping)
     summary.pop("total", None)
     summary["is_active"] = summary["completed_at"] is None
@@ -110,7 +110,7 @@ def list_sessions(
 def get_session(user_id: int, session_id: str) -> dict[str, Any]:
     """One of the user's sessions with its whole history; 404 for anyone else's."""
     session = db.session.scalar(
-        sa.select(RoleplaySession).where(owned_session(user_id, session_id))
+        sa.select(RoleplaySession).where(OWNED_SESSION), owned_session_params(user_id, session_id)
     )
     if session is None:
         raise NotFound("Session not found")
