@@ -125,9 +125,8 @@ class CorpusError(ValueError):
 
 
 def _scenario_ids() -> set[str]:
-    from roleplay_api.services.coach.library import bundled_briefs
-
-    return set(bundled_briefs())
+    library = Path(__file__).parents[2] / "roleplay_api" / "data" / "scenarios.yaml"
+    return {item["id"] for item in yaml.safe_load(library.read_text("utf-8"))["scenarios"]}
 
 
 def _context(writer: str, raw: dict, where: str, scenarios: set[str]) -> Context:
