@@ -56,6 +56,10 @@ clean:  ## remove the virtualenv, caches and the local database
 eval: dev  ## the coach's evaluation report (train and held-out parts; exits 1 below target)
 	$(BIN)/python -m tests.eval.evaluate
 
+.PHONY: train-coach
+train-coach: dev  ## retrain the coach's heads on the corpus' train writers (writes data/coach/model.npz)
+	$(BIN)/python -m tests.eval.train --embedder static
+
 .PHONY: reliability
 reliability: dev  ## the full reliability run: 5,000+ fuzz cases, kill -9, database outage, audit
 	rm -f .reliability/last-run.json

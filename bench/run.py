@@ -223,7 +223,7 @@ def roleplay_session_sql() -> Path:
         "INSERT INTO roleplay_sessions (session_id, user_id, scenario_id, scenario_title, "
         "difficulty, messages, message_count, score, duration, xp_earned, coach_engine, "
         f"rubric_version, version, created_at) VALUES ({sid}, :bench_user, "
-        "'homeowner_objection', 'Price', 'PRO', '[]', 0, 0, 0, 0, 'rules', 'rules-1.0', 1, now()) "
+        "'homeowner_objection', 'Price', 'PRO', '[]', 0, 0, 0, 0, 'coach', 'coach-2.0', 1, now()) "
         "RETURNING id;",
     ]
     history: list[dict[str, object]] = []
@@ -236,7 +236,7 @@ def roleplay_session_sql() -> Path:
                 "score": 12,
                 "feedback": "Credited for acknowledging and asking a question. " * 2,
                 "skills": ["acknowledge", "discover"],
-                "engine": "rules",
+                "engine": "coach",
             },
             {
                 "role": "assistant",

@@ -142,7 +142,7 @@ def load_config(
         "PROXY_FIX_X_FOR": _int(env, "PROXY_FIX_X_FOR", 0),
         "CHAT_STATE_MAX_BYTES": _int(env, "CHAT_STATE_MAX_BYTES", 1024 * 1024, 1),
         "CHAT_STATE_API_KEYS": _list(env, "CHAT_STATE_API_KEYS"),
-        "COACH_ENGINE": env.get("COACH_ENGINE", "rules").lower(),
+        "COACH_ENGINE": env.get("COACH_ENGINE", "coach").lower(),
         "LLM_BASE_URL": env.get("LLM_BASE_URL", ""),
         "LLM_API_KEY": env.get("LLM_API_KEY", ""),
         "LLM_MODEL": env.get("LLM_MODEL", ""),

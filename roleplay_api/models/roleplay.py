@@ -36,7 +36,7 @@ class RoleplaySession(db.Model):
     feedback: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True)
     duration: Mapped[int] = mapped_column(default=0)
     xp_earned: Mapped[int] = mapped_column(default=0)
-    coach_engine: Mapped[str] = mapped_column(sa.String(32), default="rules")
+    coach_engine: Mapped[str] = mapped_column(sa.String(32), default="coach")
     rubric_version: Mapped[str] = mapped_column(sa.String(32), default="1")
     # Bumped on every write; a guard against lost updates where row locks do not exist (SQLite).
     version: Mapped[int] = mapped_column(default=1)

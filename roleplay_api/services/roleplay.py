@@ -24,7 +24,6 @@ from roleplay_api.services.coach import (
     ScenarioBrief,
     Turn,
     library,
-    xp_for,
 )
 
 GENERAL_SCENARIO_ID = library.FALLBACK_ID
@@ -119,6 +118,7 @@ def turns_from_messages(messages: list[dict[str, Any]]) -> list[Turn]:
             content=m["content"],
             score=m.get("score"),
             skills=tuple(m.get("skills") or ()),
+            meta=m.get("meta"),
         )
         for m in messages
     ]
@@ -280,7 +280,12 @@ def _submit_once(connection: sa.Connection, owned: dict[str, Any], message: str)
     }
     if judgement.fallback_reason:
         user_turn["fallbackReason"] = str(judgement.fallback_reason)[:200]
-    reply = {"role": "assistant", "content": judgement.response, "timestamp": stamp}
+    reply: dict[str, Any] = {"role": "assistant", "content": judgement.response, "timestamp": stamp}
+    # What the engine read (the conversation state is rebuilt from it on the next message).
+    if judgement.user_meta:
+        user_turn["meta"] = dict(judgement.user_meta)
+    if judgement.reply_meta:
+        reply["meta"] = dict(judgement.reply_meta)
     messages += [user_turn, reply]
     total = row.score + award
     changes: dict[str, Any] = {
@@ -296,13 +301,8 @@ def _submit_once(connection: sa.Connection, owned: dict[str, Any], message: str)
     ended = exchange >= MAX_EXCHANGES
     xp = final = None
     if ended:
-        scored = [
-            *history,
-            Turn("user", message, award, tuple(judgement.skills)),
-            Turn("assistant", judgement.response),
-        ]
-        final = coach.conclude(brief, row.difficulty, scored).as_dict()
-        xp = xp_for(total, row.difficulty)
+        conclusion = coach.conclude(brief, row.difficulty, turns_from_messages(messages))
+        final, xp = conclusion.feedback.as_dict(), conclusion.xp
         changes.update(feedback=final, xp_earned=xp, completed_at=now)
 
     params = {f"new_{name}": value for name, value in changes.items()}

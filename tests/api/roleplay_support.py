@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from roleplay_api.services.coach import FinalFeedback, Judgement, ScenarioBrief, Turn
+from roleplay_api.services.coach import (
+    Conclusion,
+    FinalFeedback,
+    Judgement,
+    ScenarioBrief,
+    Turn,
+    xp_for,
+)
 from roleplay_api.services.coach.base import exchange_number
 
 BASE = "/api/training/roleplay"
@@ -65,9 +72,11 @@ class FakeCoach:
 
     def conclude(
         self, scenario: ScenarioBrief, difficulty: str, history: Sequence[Turn]
-    ) -> FinalFeedback:
+    ) -> Conclusion:
         self.concluded.append(list(history))
-        return FinalFeedback(["listened"], ["ask more"], [f"tip for {scenario.id}"])
+        scores = [t.score or 0 for t in history if t.role == "user"]
+        feedback = FinalFeedback(["listened"], ["ask more"], [f"tip for {scenario.id}"])
+        return Conclusion(feedback, xp_for(scores, difficulty), agreed=False)
 
 
 def use_coach(monkeypatch, coach: Any) -> Any:

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from roleplay_api.extensions import db
 from roleplay_api.models import RoleplaySession
+from roleplay_api.services.coach import xp_for
 from tests.api.roleplay_support import (
     BASE,
     FakeCoach,
@@ -52,7 +53,10 @@ def test_list_compat_shape_newest_first(client, auth_headers):
     assert (newest["messageCount"], newest["isActive"], newest["completedAt"]) == (2, True, None)
     assert (newest["difficulty"], newest["xpEarned"]) == ("PRO", 0)
     assert (oldest["messageCount"], oldest["isActive"]) == (10, False)
-    assert oldest["xpEarned"] == oldest["score"]  # BEGINNER: multiplier 1
+    detail = data_of(client.get(f"{BASE}/sessions/{first}", headers=auth_headers))
+    scores = [m["score"] for m in detail["messages"] if m["role"] == "user"]
+    assert sum(scores) == oldest["score"]
+    assert oldest["xpEarned"] == xp_for(scores, "BEGINNER")
     assert datetime.fromisoformat(oldest["completedAt"]).utcoffset() == timedelta(0)
     assert datetime.fromisoformat(oldest["createdAt"]) <= datetime.fromisoformat(
         newest["createdAt"]
@@ -175,42 +179,42 @@ def test_stats_of_a_new_user(client, auth_headers):
 def test_stats_totals_groups_and_recent(client, register, monkeypatch):
     headers = register()["headers"]
     other = register()["headers"]
-    use_coach(monkeypatch, FakeCoach(scores=(4, 4, 4, 4, 4)))  # 20 per session
+    use_coach(monkeypatch, FakeCoach(scores=(12, 12, 12, 12, 12)))  # 60 a session, XP 5 x 4 x 1
     a = start(client, headers, scenarioId="bad_timing", difficulty="beginner")["sessionId"]
     finish(client, headers, a)
-    use_coach(monkeypatch, FakeCoach(scores=(10, 10, 10, 10, 10)))  # 50 per session
+    use_coach(monkeypatch, FakeCoach(scores=(18, 18, 18, 18, 18)))  # 90, XP 5 x 10 x 2
     b = start(client, headers, scenarioId="bad_timing", difficulty="elite")["sessionId"]
     finish(client, headers, b)
     c = start(client, headers, scenarioId="trust_concern", difficulty="elite")["sessionId"]
-    send(client, headers, c)  # active, 10 so far: not in averages or bests
+    send(client, headers, c)  # active, 18 so far: not in averages or bests
     finish(client, other, start(client, other)["sessionId"])  # someone else's: not counted
 
     stats = data_of(client.get(f"{BASE}/stats", headers=headers))
     assert stats["totalSessions"] == 3 and stats["completedSessions"] == 2
     assert stats["totalXp"] == 20 + 100
-    assert stats["averageScore"] == 35.0 and stats["bestScore"] == 50
+    assert stats["averageScore"] == 75.0 and stats["bestScore"] == 90
     assert stats["byDifficulty"] == {
         "BEGINNER": {
             "sessions": 1,
             "completed": 1,
             "totalXp": 20,
-            "averageScore": 20.0,
-            "bestScore": 20,
+            "averageScore": 60.0,
+            "bestScore": 60,
         },
         "ELITE": {
             "sessions": 2,
             "completed": 1,
             "totalXp": 100,
-            "averageScore": 50.0,
-            "bestScore": 50,
+            "averageScore": 90.0,
+            "bestScore": 90,
         },
     }
     assert stats["byScenario"]["bad_timing"] == {
         "sessions": 2,
         "completed": 2,
         "totalXp": 120,
-        "averageScore": 35.0,
-        "bestScore": 50,
+        "averageScore": 75.0,
+        "bestScore": 90,
         "scenarioTitle": "Test Scenario",
     }
     assert stats["byScenario"]["trust_concern"]["averageScore"] is None

@@ -63,7 +63,7 @@ def test_real_coach_full_session_invariants(app, client, auth_headers):
     assert [r["totalScore"] for r in results] == [sum(awards[: n + 1]) for n in range(5)]
     assert [r["sessionEnded"] for r in results] == [False] * 4 + [True]
     last = results[-1]
-    assert last["xpEarned"] == xp_for(last["totalScore"], "PRO")
+    assert last["xpEarned"] == xp_for(awards, "PRO")
     assert set(last["finalFeedback"]) == {"strengths", "improvements", "tips"}
     assert all(isinstance(v, list) for v in last["finalFeedback"].values())
     session = stored(app, session_id)
@@ -77,7 +77,8 @@ def seed_app(app):
 
 @pytest.mark.parametrize(
     ("difficulty", "xp"),
-    [("BEGINNER", 56), ("ROOKIE", 70), ("PRO", 84), ("ELITE", 112), ("NIGHTMARE", 168)],
+    # (3, 7, 11, 15, 20) is 0 + 0 + 3 + 7 + 12 = 22 points above par (8), times the multiplier
+    [("BEGINNER", 22), ("ROOKIE", 28), ("PRO", 33), ("ELITE", 44), ("NIGHTMARE", 66)],
 )
 def test_five_exchange_lifecycle_with_xp(app, client, auth_headers, monkeypatch, difficulty, xp):
     coach = use_coach(monkeypatch, FakeCoach(scores=(3, 7, 11, 15, 20)))
@@ -88,7 +89,7 @@ def test_five_exchange_lifecycle_with_xp(app, client, auth_headers, monkeypatch,
     assert [r["response"] for r in results] == [f"reply {n}" for n in range(1, 6)]
     assert [r["feedback"] for r in results] == [f"note {n}" for n in range(1, 6)]
     assert results[-1]["sessionEnded"] is True
-    assert results[-1]["xpEarned"] == xp == xp_for(56, difficulty)
+    assert results[-1]["xpEarned"] == xp == xp_for([3, 7, 11, 15, 20], difficulty)
     assert results[-1]["finalFeedback"] == {
         "strengths": ["listened"],
         "improvements": ["ask more"],
@@ -108,12 +109,16 @@ def test_five_exchange_lifecycle_with_xp(app, client, auth_headers, monkeypatch,
 
 
 def test_xp_rounds_half_up(client, auth_headers, monkeypatch):
-    use_coach(monkeypatch, FakeCoach(scores=(1, 0, 0, 0, 0)))
+    use_coach(monkeypatch, FakeCoach(scores=(9, 0, 0, 0, 0)))
     session_id = start(client, auth_headers, difficulty="ROOKIE")["sessionId"]
-    assert finish(client, auth_headers, session_id)[-1]["xpEarned"] == 1  # 1.25 -> 1
-    use_coach(monkeypatch, FakeCoach(scores=(2, 0, 0, 0, 0)))
+    assert (
+        finish(client, auth_headers, session_id)[-1]["xpEarned"] == 1
+    )  # 1 above par x 1.25 = 1.25 -> 1
+    use_coach(monkeypatch, FakeCoach(scores=(10, 0, 0, 0, 0)))
     session_id = start(client, auth_headers, difficulty="ROOKIE")["sessionId"]
-    assert finish(client, auth_headers, session_id)[-1]["xpEarned"] == 3  # 2.5 -> 3
+    assert (
+        finish(client, auth_headers, session_id)[-1]["xpEarned"] == 3
+    )  # 2 above par x 1.25 = 2.5 -> 3
 
 
 def test_after_the_fifth_exchange_session_ended_changes_nothing(app, client, auth_headers):
@@ -252,8 +257,8 @@ def test_a_write_that_lost_a_race_is_judged_again_on_sqlite(
     assert session.version == 1 + 2 + 1  # two racing bumps, then our write
 
 
-def test_llm_failure_falls_back_to_rules_and_is_recorded(make_app, register):
-    """COACH_ENGINE=llm with a server that refuses connections: the rules engine answers."""
+def test_llm_failure_falls_back_to_the_coach_and_is_recorded(make_app, register):
+    """COACH_ENGINE=llm with a server that refuses connections: the meaning coach answers."""
     app = make_app(
         COACH_ENGINE="llm",
         LLM_BASE_URL="http://127.0.0.1:9/v1",
@@ -269,5 +274,5 @@ def test_llm_failure_falls_back_to_rules_and_is_recorded(make_app, register):
     session = stored(app, session_id)
     assert session.coach_engine == "llm"
     user_turn = session.messages[0]
-    assert user_turn["engine"] == "rules-fallback"
+    assert user_turn["engine"] == "coach-fallback"
     assert user_turn["fallbackReason"]

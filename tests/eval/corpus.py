@@ -143,7 +143,7 @@ def _context(writer: str, raw: dict, where: str, scenarios: set[str]) -> Context
         if not isinstance(item, dict) or len(item) != 1:
             problems.append(f"history[{i}] must be one of {{trainee: ...}} / {{buyer: ...}}")
             continue
-        (role, text), = item.items()
+        ((role, text),) = item.items()
         expected = "trainee" if i % 2 == 0 else "buyer"
         if role != expected:
             problems.append(f"history[{i}] should be {expected} (turns alternate, trainee first)")
@@ -154,8 +154,9 @@ def _context(writer: str, raw: dict, where: str, scenarios: set[str]) -> Context
         problems.append("history must end with a buyer line (the line the replies answer)")
     if sum(1 for line in history if line.role == "trainee") >= MAX_EXCHANGES:
         problems.append("history has 5 or more trainee turns: nothing left to reply")
-    context = Context(str(cid), writer, str(raw.get("scenario")), str(raw.get("difficulty")),
-                      tuple(history))
+    context = Context(
+        str(cid), writer, str(raw.get("scenario")), str(raw.get("difficulty")), tuple(history)
+    )
     replies = []
     raw_replies = raw.get("replies") or []
     if len(raw_replies) < 3:
@@ -187,9 +188,7 @@ def _context(writer: str, raw: dict, where: str, scenarios: set[str]) -> Context
         if not isinstance(flaws, list) or set(flaws) - set(FLAWS):
             problems.append(f"{tag}: flaws must be a list drawn from {FLAWS}")
             flaws = []
-        replies.append(
-            Reply(str(text), int(score), tuple(skills), harm, tuple(flaws), context)
-        )
+        replies.append(Reply(str(text), int(score), tuple(skills), harm, tuple(flaws), context))
     if problems:
         raise CorpusError(f"{where} {cid}: " + "; ".join(problems))
     object.__setattr__(context, "replies", tuple(replies))

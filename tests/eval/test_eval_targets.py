@@ -1,21 +1,40 @@
-"""The coach's held-out targets, so `make test` catches a regression (`make eval` for details)."""
+"""The coach's corpus and its held-out figures, so `make test` catches a regression.
+
+`make eval` prints every figure and checks the issue's targets; the floors below are the
+figures the shipped model reached on the held-out writers when it was trained (docs/COACH.md),
+less a small margin, so a change that makes the coach worse fails here.
+"""
 
 from __future__ import annotations
 
-from roleplay_api.services.coach.base import DIFFICULTIES
-from tests.eval.evaluate import evaluate, load
+import pytest
+
+from roleplay_api.difficulty import DIFFICULTIES
+from roleplay_api.services.coach.library import bundled_briefs
+from tests.eval import corpus as corpus_module
+from tests.eval.evaluate import evaluate
 
 
-def test_eval_set_is_split_and_covers_every_scenario() -> None:
-    replies, conversations = load()
-    assert len({i.scenario for i in replies}) >= 10
-    assert any(i.holdout for i in replies) and any(not i.holdout for i in replies)
-    assert {i.label for i in replies} == {"strong", "weak", "harmful"}
-    assert all(len(c.messages) == 5 for c in conversations)
+@pytest.fixture(scope="module")
+def corpus() -> corpus_module.Corpus:
+    return corpus_module.load()
 
 
-def test_held_out_targets() -> None:
-    held = evaluate(difficulties=DIFFICULTIES)["held-out"]
-    assert held.pairwise >= 0.95, held.misses
-    assert held.harmful_share == 1.0, held.misses
-    assert held.conversations == 1.0, held.misses
+def test_corpus_is_split_by_writer_and_covers_every_scenario_and_level(corpus) -> None:
+    train, held = corpus.split(held_out=False), corpus.split(held_out=True)
+    assert set(held.writers) == corpus_module.HELD_OUT_WRITERS
+    assert not set(train.writers) & corpus_module.HELD_OUT_WRITERS
+    assert held.twins and train.twins
+    assert len(corpus.replies) >= 2500 and len(corpus.twins) >= 40
+    assert {c.scenario for c in corpus.contexts} >= set(bundled_briefs())
+    assert {c.difficulty for c in corpus.contexts} == set(DIFFICULTIES)
+
+
+def test_held_out_figures_hold() -> None:
+    held = evaluate("held-out")
+    assert held.pairwise >= 0.85, held
+    assert held.band_agreement >= 0.72, held
+    assert held.bad_scored_14_or_more <= 1, held
+    assert held.harmful_capped >= 0.96, held
+    assert held.twins_strong_wins == 1.0 and held.xp_strong_over_weak == 1.0, held
+    assert held.distinct_buyer_sentences >= 0.9, held

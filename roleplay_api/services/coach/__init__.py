@@ -9,41 +9,42 @@ from typing import Any
 from roleplay_api.services.coach.base import (
     MAX_EXCHANGES,
     MAX_SCORE,
-    XP_MULTIPLIERS,
     Coach,
+    Conclusion,
     FinalFeedback,
     Judgement,
     ScenarioBrief,
     Turn,
-    xp_for,
 )
+from roleplay_api.services.coach.engine import MeaningCoach, xp_for
 from roleplay_api.services.coach.llm import ChatClient, LLMCoach
-from roleplay_api.services.coach.rules import RulesCoach
 
 log = logging.getLogger(__name__)
 
 __all__ = [
     "MAX_EXCHANGES",
     "MAX_SCORE",
-    "XP_MULTIPLIERS",
     "Coach",
+    "Conclusion",
     "FinalFeedback",
     "Judgement",
     "LLMCoach",
-    "RulesCoach",
+    "MeaningCoach",
     "ScenarioBrief",
     "Turn",
     "get_coach",
+    "warm",
     "xp_for",
 ]
 
 
 def get_coach(config: Mapping[str, Any]) -> Coach:
-    """The engine the configuration asks for (``COACH_ENGINE``); rules by default.
+    """The engine the configuration asks for (``COACH_ENGINE``); the meaning coach by default.
 
-    ``llm`` needs LLM_BASE_URL and LLM_MODEL; without them the rules engine is used.
+    ``llm`` needs LLM_BASE_URL and LLM_MODEL; without them the default engine is used.
     """
-    if str(config.get("COACH_ENGINE", "rules")).lower() == "llm":
+    engine = MeaningCoach()
+    if str(config.get("COACH_ENGINE", "coach")).lower() == "llm":
         base_url, model = config.get("LLM_BASE_URL") or "", config.get("LLM_MODEL") or ""
         if base_url and model:
             client = ChatClient(
@@ -53,6 +54,12 @@ def get_coach(config: Mapping[str, Any]) -> Coach:
                 timeout=float(config.get("LLM_TIMEOUT_SECONDS") or 10),
                 retries=int(config.get("LLM_MAX_RETRIES") or 0),
             )
-            return LLMCoach(client)
-        log.warning("coach: COACH_ENGINE=llm without LLM_BASE_URL/LLM_MODEL; using the rules")
-    return RulesCoach()
+            return LLMCoach(client, engine)
+        log.warning("coach: COACH_ENGINE=llm without LLM_BASE_URL/LLM_MODEL; using the default")
+    return engine
+
+
+def warm(config: Mapping[str, Any]) -> None:
+    """Load the configured engine's model and embedder now (they are shared by the process)."""
+    coach = get_coach(config)
+    getattr(coach, "engine", coach).warm()

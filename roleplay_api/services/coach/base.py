@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from roleplay_api.difficulty import DIFFICULTIES, level
+
 MAX_EXCHANGES = 5
 MAX_SCORE = 20
-XP_MULTIPLIERS = {"BEGINNER": 1.0, "ROOKIE": 1.25, "PRO": 1.5, "ELITE": 2.0, "NIGHTMARE": 3.0}
-DIFFICULTIES = tuple(XP_MULTIPLIERS)
+
+__all__ = [
+    "DIFFICULTIES",
+    "MAX_EXCHANGES",
+    "MAX_SCORE",
+    "Coach",
+    "Conclusion",
+    "FinalFeedback",
+    "Judgement",
+    "ScenarioBrief",
+    "Turn",
+    "exchange_number",
+    "level",
+]
 
 
 @dataclass(frozen=True)
@@ -33,6 +46,9 @@ class Turn:
     content: str
     score: int | None = None  # the trainee's award for this message, when known
     skills: tuple[str, ...] = ()
+    # What the engine read in this turn when it was stored (the conversation state is rebuilt
+    # from it); absent for turns stored by older engines, which are read again.
+    meta: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -43,9 +59,14 @@ class Judgement:
     feedback: str  # one or two sentences on this message
     score: int  # 0..MAX_SCORE
     skills: tuple[str, ...] = ()  # what the message was credited for
-    penalties: tuple[str, ...] = ()  # what cost it points
-    engine: str = "rules"  # "rules", "llm", or "rules-fallback" when the LLM failed
+    penalties: tuple[str, ...] = ()  # what cost it points (harms first)
+    engine: str = "coach"  # the engine that scored it ("...-fallback" when the LLM failed)
     fallback_reason: str | None = None  # why the LLM's answer was not used (short)
+    points: Mapping[str, int] = field(default_factory=dict)  # skill -> points, penalty -> -points
+    harm: str | None = None  # the harm that capped the score, if any
+    evidence: Mapping[str, str] = field(default_factory=dict)  # skill or harm -> the words
+    user_meta: Mapping[str, Any] | None = None  # stored with the trainee's message
+    reply_meta: Mapping[str, Any] | None = None  # stored with the persona's reply
 
 
 @dataclass(frozen=True)
@@ -56,6 +77,15 @@ class FinalFeedback:
 
     def as_dict(self) -> dict[str, list[str]]:
         return {"strengths": self.strengths, "improvements": self.improvements, "tips": self.tips}
+
+
+@dataclass(frozen=True)
+class Conclusion:
+    """The end of a session: the final feedback and the XP it earned."""
+
+    feedback: FinalFeedback
+    xp: int
+    agreed: bool  # the persona agreed to a next step
 
 
 class Coach(Protocol):
@@ -73,14 +103,9 @@ class Coach(Protocol):
 
     def conclude(
         self, scenario: ScenarioBrief, difficulty: str, history: Sequence[Turn]
-    ) -> FinalFeedback:
-        """Final feedback for a finished conversation (history holds every scored turn)."""
+    ) -> Conclusion:
+        """Final feedback and XP for a finished conversation (every turn scored)."""
         ...
-
-
-def xp_for(total_score: int, difficulty: str) -> int:
-    """XP = total score x the difficulty's multiplier, rounded half up."""
-    return math.floor(total_score * XP_MULTIPLIERS[difficulty] + 0.5)
 
 
 def exchange_number(history: Sequence[Turn]) -> int:

@@ -1,4 +1,5 @@
-"""The optional LLM coach: any OpenAI-compatible chat-completions server, rules as the fallback."""
+"""The optional LLM coach: any OpenAI-compatible chat-completions server, on the same rubric
+and conversation state as the default engine, which answers whenever the model cannot."""
 
 from __future__ import annotations
 
@@ -16,18 +17,19 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 from roleplay_api.services.coach.base import (
     MAX_EXCHANGES,
     MAX_SCORE,
-    FinalFeedback,
     Judgement,
     ScenarioBrief,
     Turn,
-    exchange_number,
 )
-from roleplay_api.services.coach.penalties import HARMFUL_NAMES
-from roleplay_api.services.coach.rules import RUBRIC_VERSION, RulesCoach
-from roleplay_api.services.coach.scoring import HARMFUL_CAP, SKILL_POINTS
+from roleplay_api.services.coach.engine import MeaningCoach
+from roleplay_api.services.coach.feedback import SKILL_HINTS
+from roleplay_api.services.coach.rubric import HARM_CAP, HARMS, SEVERE_CAP, SEVERE_HARMS, SKILLS
+from roleplay_api.services.coach.state import State, derive
 
 log = logging.getLogger(__name__)
 
+# What one skill may earn at most: the model scores within the same rubric as the engine.
+SKILL_MAX = 6
 
 # PostgreSQL stores neither NUL nor a lone surrogate in JSONB; a model may emit both.
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
@@ -38,22 +40,41 @@ def _storable(value: str) -> None:
         raise ValidationError("Must not contain NUL or unpaired surrogate characters.")
 
 
-def _text(max_length: int) -> fields.String:
-    return fields.String(
-        required=True, validate=[validate.Length(min=1, max=max_length), _storable]
-    )
+def _text(max_length: int, **kwargs: Any) -> fields.String:
+    return fields.String(validate=[validate.Length(min=1, max=max_length), _storable], **kwargs)
+
+
+class SkillSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    points = fields.Integer(required=True, strict=True, validate=validate.Range(0, SKILL_MAX))
+    evidence = _text(400, required=True)
+
+
+class HarmSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    kind = fields.String(required=True, validate=validate.OneOf(HARMS))
+    evidence = _text(400, required=True)
 
 
 class LLMAnswerSchema(Schema):
-    """What the model must answer with; anything else falls back to the rules."""
+    """What the model must answer with; anything else falls back to the engine."""
 
     class Meta:
         unknown = EXCLUDE
 
-    reply = _text(2000)
-    feedback = _text(600)
-    score = fields.Integer(required=True, strict=True, validate=validate.Range(0, MAX_SCORE))
-    skills = fields.List(_text(40), required=True)
+    reply = _text(2000, required=True)
+    feedback = _text(600, required=True)
+    # Skill names the rubric does not know are dropped (LLMCoach.judge), not fatal.
+    skills = fields.Dict(
+        keys=fields.String(validate=validate.Length(max=40)),
+        values=fields.Nested(SkillSchema),
+        required=True,
+    )
+    harm = fields.Nested(HarmSchema, allow_none=True, load_default=None)
 
 
 class LLMError(Exception):
@@ -130,31 +151,45 @@ class ChatClient:
         return answer
 
 
+def _state_summary(state: State) -> str:
+    facts = "; ".join(f"{topic}: {line}" for topic, line in state.facts.items()) or "none yet"
+    return (
+        f"Exchange {state.exchange} of {MAX_EXCHANGES}. Facts the homeowner already gave: "
+        f"{facts}. Topics the salesperson already asked about: "
+        f"{', '.join(state.asked) or 'none'}. Promises the salesperson made: "
+        f"{', '.join(sorted(state.promises)) or 'none'}. The homeowner's open objection: "
+        f"{state.open_objection or 'none'}. "
+        + ("The homeowner has already ended the conversation. " if state.shut else "")
+    )
+
+
 def _prompt(
-    scenario: ScenarioBrief, difficulty: str, history: Sequence[Turn], message: str
+    scenario: ScenarioBrief, difficulty: str, history: Sequence[Turn], message: str, state: State
 ) -> list[dict[str, str]]:
     persona = scenario.persona
-    number = exchange_number(history)
     ending = (
         "This is the last exchange: the reply must conclude, either agreeing to a concrete next "
         "step or declining, in line with how the conversation went."
-        if number >= MAX_EXCHANGES
-        else f"This is exchange {number} of {MAX_EXCHANGES}."
+        if state.exchange >= MAX_EXCHANGES
+        else ""
     )
+    rubric = "; ".join(f"{name} (0..{SKILL_MAX}): {hint}" for name, hint in SKILL_HINTS.items())
     system = (
         f"You play {persona.get('name', 'a homeowner')}, a homeowner at the door, in a sales "
-        f"training roleplay: {scenario.title}. {scenario.description} "
-        f"Your concerns: {', '.join(map(str, persona.get('concerns') or []))}. "
-        f"Difficulty {difficulty}: the harder, the longer you resist. Answer the question the "
-        f"salesperson asked, soften when they listen and earn it, harden when pushed. {ending}\n"
-        f"Also judge the salesperson's last message as a sales coach, 0 to {MAX_SCORE}: credit "
-        f"acknowledging the concern, discovery questions, value in the homeowner's terms, honest "
-        f"social proof, a low-pressure next step, respect, verifiable facts, concision; pressure, "
-        f"false urgency, arguing, insults, threats, discrimination, lies or asking for personal "
-        f"data score {HARMFUL_CAP} or less.\n"
+        f"training roleplay: {scenario.title}. {scenario.description} Difficulty {difficulty}: "
+        f"the harder, the more sceptical. Answer the question asked, remember what you said and "
+        f"never repeat a sentence, react to pressure, lies, threats and discounts and say why, "
+        f"and once you have ended the conversation stay consistent. {ending}\n"
+        f"State: {_state_summary(state)}\n"
+        f"Also judge the salesperson's last message as a demanding sales trainer, relative to "
+        f"what the homeowner just said and the state. Skills, each with the points it earns and "
+        f"the salesperson's exact words as evidence (omit skills not shown): {rubric}. "
+        f"Re-asking what the homeowner already said, repeating oneself, ignoring the homeowner "
+        f"and breaking a promise earn nothing. Harms (any wording; negated or quoted words are "
+        f"not the act): {', '.join(HARMS)}.\n"
         'Answer only with a JSON object: {"reply": the homeowner\'s reply, "feedback": one or '
-        'two sentences for the trainee, "score": integer, "skills": list drawn from '
-        f"{sorted(SKILL_POINTS)}}}."
+        'two sentences for the trainee, "skills": {name: {"points": int, "evidence": words}}, '
+        '"harm": null or {"kind": one of the harms, "evidence": words}}.'
     )
     messages = [{"role": "system", "content": system}]
     messages.append({"role": "assistant", "content": str(persona.get("openingLine", ""))})
@@ -166,39 +201,58 @@ def _prompt(
 
 
 class LLMCoach:
-    """Scores and replies with the model; the rules answer whenever the model cannot."""
+    """Judges and replies with the model; the default engine answers whenever it cannot."""
 
     name = "llm"
-    rubric_version = f"llm-1+{RUBRIC_VERSION}"
+    rubric_version = f"llm-2+{MeaningCoach.rubric_version}"
 
-    def __init__(self, client: ChatClient, rules: RulesCoach | None = None) -> None:
+    def __init__(self, client: ChatClient, engine: MeaningCoach | None = None) -> None:
         self.client = client
-        self.rules = rules or RulesCoach()
+        self.engine = engine or MeaningCoach()
 
     def judge(
         self, scenario: ScenarioBrief, difficulty: str, history: Sequence[Turn], message: str
     ) -> Judgement:
-        fallback = self.rules.judge(scenario, difficulty, history, message)
+        fallback = self.engine.judge(scenario, difficulty, history, message)
+        state = derive(scenario, difficulty, history, self.engine._read_act)
         try:
-            answer = self.client.complete(_prompt(scenario, difficulty, history, message))
+            answer = self.client.complete(_prompt(scenario, difficulty, history, message, state))
         except LLMError as exc:
-            log.warning("coach: LLM failed (%s); the rules engine answered", exc.reason)
-            return replace(fallback, engine="rules-fallback", fallback_reason=exc.reason[:32])
-        score = answer["score"]
-        if set(fallback.penalties).intersection(HARMFUL_NAMES):
-            # The model does not get to pay for a harmful reply: the cap holds whatever it says.
-            score = min(score, HARMFUL_CAP)
+            log.warning("coach: LLM failed (%s); the engine answered", exc.reason)
+            return replace(
+                fallback,
+                engine=f"{self.engine.name}-fallback",
+                fallback_reason=exc.reason[:32],
+            )
+        skills = {name: skill for name, skill in answer["skills"].items() if name in SKILLS}
+        points = {name: int(skill["points"]) for name, skill in skills.items() if skill["points"]}
+        evidence = {name: skill["evidence"] for name, skill in skills.items()}
+        harm = answer["harm"]["kind"] if answer["harm"] else None
+        if harm:
+            evidence[harm] = answer["harm"]["evidence"]
+        # The model does not get to pay for a harm either of us saw: the cap holds.
+        harm = harm or fallback.harm
+        score = min(MAX_SCORE, sum(points.values()))
+        if harm:
+            score = min(score, SEVERE_CAP if harm in SEVERE_HARMS else HARM_CAP)
+            points = {}
+        # The buyer stays the engine's once the door is shut: the state decides, not the model.
+        response = fallback.response if state.shut else answer["reply"]
+        user_meta = dict(fallback.user_meta or {}) | {"score": score, "harm": harm}
         return Judgement(
-            response=answer["reply"],
+            response=response,
             feedback=answer["feedback"],
             score=score,
-            skills=tuple(s for s in answer["skills"] if s in SKILL_POINTS),
-            penalties=fallback.penalties,
+            skills=tuple(points),
+            penalties=((harm,) if harm else ()) + tuple(p for p in fallback.penalties if p != harm),
             engine=self.name,
+            points=points,
+            harm=harm,
+            evidence=evidence,
+            user_meta=user_meta,
+            reply_meta=fallback.reply_meta,
         )
 
-    def conclude(
-        self, scenario: ScenarioBrief, difficulty: str, history: Sequence[Turn]
-    ) -> FinalFeedback:
-        # The final feedback quotes the session's own messages; the rules do that reliably.
-        return self.rules.conclude(scenario, difficulty, history)
+    def conclude(self, scenario: ScenarioBrief, difficulty: str, history: Sequence[Turn]):
+        # The final feedback quotes the session's own messages; the engine does that reliably.
+        return self.engine.conclude(scenario, difficulty, history)

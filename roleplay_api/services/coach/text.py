@@ -1,11 +1,11 @@
-"""Text normalization for the rules engine: case, chat shorthand, common typos, sentences."""
+"""Text handling for the coach: sentences with their original spelling, negation, quotation."""
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from dataclasses import dataclass
 
-# Chat shorthand a trainee types on a phone; expanded so the skill patterns see real words.
+# Chat shorthand a trainee types on a phone, spelled out for the embedder (never for quoting).
 SHORTHAND = {
     "u": "you",
     "ya": "you",
@@ -17,146 +17,208 @@ SHORTHAND = {
     "ty": "thank you",
     "im": "i'm",
     "ive": "i've",
-    "ill": "i'll",
     "dont": "don't",
     "didnt": "didn't",
     "doesnt": "doesn't",
     "cant": "can't",
     "wont": "won't",
     "youre": "you're",
-    "youd": "you'd",
-    "youll": "you'll",
     "thats": "that's",
     "whats": "what's",
-    "its": "it's",
     "isnt": "isn't",
     "wanna": "want to",
     "gonna": "going to",
     "gotta": "got to",
+    "lemme": "let me",
     "cuz": "because",
     "bc": "because",
     "b4": "before",
     "tmrw": "tomorrow",
-    "tmr": "tomorrow",
-    "nite": "night",
-    "neighbour": "neighbor",
-    "neighbours": "neighbors",
-    "colour": "color",
-    "realise": "realize",
-    "organise": "organize",
-    "licence": "license",
-    "okay": "ok",
-    "np": "no problem",
-    "whens": "when's",
-    "hows": "how's",
-    "wheres": "where's",
-    "whos": "who's",
-    "q": "question",
-    "k": "ok",
+    "rn": "right now",
+    "tbh": "to be honest",
+    "ngl": "not going to lie",
+    "idk": "i don't know",
+    "w/": "with",
 }
-
-
-def _word_set(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-# Words the skill and penalty patterns key on; a misspelt token one or two edits away from one
-# of these is read as that word ("undrestand", "schedual", "apreciate").
-VOCABULARY = _word_set(
-    """
-    understand understandable appreciate absolutely completely totally definitely question
-    questions concern concerns worried worry frustrating frustrated honest honestly schedule
-    scheduled appointment tomorrow thursday tuesday wednesday saturday weekend evening morning
-    afternoon minutes convenient convenience obligation pressure estimate assessment neighbors
-    neighborhood customers reviews references license licensed insured verify contract warranty
-    savings electric electricity monthly payment payments investment financing comfortable
-    comfort spouse partner husband wife family decision decide interested interrupt interrupted
-    business brochure information email number experience contractor company provider switching
-    guarantee guaranteed immediately expensive expected compare comparing regret stupid idiot
-    ridiculous ignorant government mandatory security account everyone signing
-    """
+_WORD = re.compile(r"[A-Za-z0-9']+|w/")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'\u201d\u2019)]*\s+|\n+")
+_NEGATION = re.compile(
+    r"\b(?:not|never|no|nobody|nothing|none|neither|nor|without|won't|wont|don't|dont|doesn't|"
+    r"didn't|isn't|aren't|wasn't|can't|cannot|shouldn't|wouldn't|ain't|zero)\b|n't\b",
+    re.IGNORECASE,
 )
-
-# Real words a vocabulary word is one or two edits from; left alone (inflections, not typos).
-KEEP = _word_set(
-    """
-    understood worries honesty complete interest interests pressured neighbor compared
-    comparison comparisons decisions decided decides deciding evenings mornings afternoons
-    numbers minute brochures husbands wives guarantees saturdays tuesdays thursdays weekends
-    concerned questioned experiences experienced contractors companies providers payments
-    customers reviewed references verified schedules scheduling families appointments estimates
-    switched contracts licenses investments investing invested frustrate pressures obligations
-    accounts expenses expected signed signing singing informed interrupting business's
-    comforting securing everyones
-    """
+# Words that introduce someone else's words: "my manager says sign today" is not the act.
+_REPORTING = re.compile(
+    r"\b(?:say|says|said|saying|tell|tells|told|call|calls|called|claim|claims|claimed|"
+    r"heard|hear|stories?|like those|the kind of|ones? who|guys? who|people who|reps? who)\b",
+    re.IGNORECASE,
 )
-
-_WORD = re.compile(r"[a-z0-9']+")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
-
-
-def _distance_at_most(a: str, b: str, limit: int) -> bool:
-    """Damerau-Levenshtein distance(a, b) <= limit (optimal string alignment), early exit."""
-    if abs(len(a) - len(b)) > limit:
-        return False
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if min(current) > limit:
-            return False
-        previous2, previous = previous, current
-    return previous[-1] <= limit
+_QUOTED = re.compile(r"[\"“”]([^\"“”]{2,})[\"“”]|(?:^|[\s(])'(\S.{3,}?\S)'(?=[\s.,!?;:)]|$)")
+MAX_SENTENCES = 8
 
 
-@lru_cache(maxsize=4096)
-def correct_word(word: str) -> str:
-    """The vocabulary word a misspelt ``word`` most likely meant, or ``word`` itself."""
-    if word in SHORTHAND:
-        return SHORTHAND[word]
-    if len(word) < 5 or word in VOCABULARY or word in KEEP or not word.isalpha():
-        return word
-    limit = 2 if len(word) >= 8 else 1
-    for candidate in sorted(VOCABULARY):
-        # The first letter is rarely the typo; requiring it avoids most false corrections.
-        if candidate[0] == word[0] and _distance_at_most(word, candidate, limit):
-            return candidate
-    return word
-
-
-def normalize(text: str) -> str:
-    """Lower case, straight quotes, shorthand expanded and typos corrected, one space apart."""
+def clean(text: str) -> str:
+    """Straight apostrophes, one space between words (the original words otherwise)."""
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
-    text = text.replace("\u201c", '"').replace("\u201d", '"').lower()
-    # Keep punctuation (it carries questions and sentence ends); rewrite words only.
-    text = _WORD.sub(lambda m: correct_word(m.group(0)), text)
-    return re.sub(r"[ \t]+", " ", text).strip()
+    return re.sub(r"[ \t\r\f\v]+", " ", text).strip()
 
 
-def sentences(text: str) -> list[str]:
-    """The sentences of an already-normalized text."""
-    return [part.strip() for part in _SENTENCE.split(text) if part.strip()]
+def expand(text: str) -> str:
+    """Shorthand spelled out, for the embedder and the topic reader."""
+    return _WORD.sub(lambda m: SHORTHAND.get(m.group(0).lower(), m.group(0)), clean(text))
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str  # as the trainee wrote it
+    negated: bool  # holds a negation ("I won't push you")
+    quoting: bool  # reports or quotes someone else's words
+    question: bool
+
+
+def split(text: str) -> list[Sentence]:
+    """The sentences of ``text`` (at most MAX_SENTENCES: the rest joins the last one)."""
+    parts = [p.strip() for p in _SENTENCE_END.split(clean(text)) if p and p.strip()]
+    if len(parts) > MAX_SENTENCES:
+        parts = [*parts[: MAX_SENTENCES - 1], " ".join(parts[MAX_SENTENCES - 1 :])]
+    return [
+        Sentence(
+            part,
+            negated=bool(_NEGATION.search(part)),
+            quoting=bool(_QUOTED.search(part) or _REPORTING.search(part)),
+            question=part.rstrip("\"'\u201d\u2019) ").endswith("?"),
+        )
+        for part in parts
+    ] or [Sentence(clean(text), False, False, False)]
 
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
+    return [w.lower() for w in _WORD.findall(text)]
 
 
-def shouting(original: str) -> bool:
-    """Mostly capital letters over a real stretch of text, or a run of exclamation marks."""
-    letters = [c for c in original if c.isalpha()]
-    upper = sum(1 for c in letters if c.isupper())
-    if len(letters) >= 12 and upper / len(letters) >= 0.6:
-        return True
-    return "!!!" in original
+def content_words(text: str) -> set[str]:
+    return {w for w in words(text) if len(w) > 3 and w not in STOPWORDS}
 
 
-def quote(text: str, limit: int = 60) -> str:
-    """A short excerpt of the trainee's own words for feedback."""
+def similarity(a: str, b: str) -> float:
+    """Overlap of two texts' content words (Jaccard): 1.0 for the same words in any order."""
+    left, right = content_words(a), content_words(b)
+    if not left or not right:
+        return 1.0 if clean(a).lower() == clean(b).lower() else 0.0
+    return len(left & right) / len(left | right)
+
+
+def quote(text: str, limit: int = 90) -> str:
+    """The trainee's own words, verbatim, shortened with an ellipsis only when too long."""
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(",;:- ") + "…"
+
+
+def shouting(text: str) -> bool:
+    """Mostly capital letters over a real stretch of text, or a run of exclamation marks."""
+    letters = [c for c in text if c.isalpha()]
+    upper = sum(1 for c in letters if c.isupper())
+    return (len(letters) >= 16 and upper / len(letters) >= 0.7) or "!!!" in text
+
+
+STOPWORDS = frozenset(
+    [
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "also",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "could",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "from",
+        "further",
+        "have",
+        "having",
+        "here",
+        "hers",
+        "herself",
+        "himself",
+        "into",
+        "itself",
+        "just",
+        "more",
+        "most",
+        "myself",
+        "once",
+        "only",
+        "other",
+        "ought",
+        "ours",
+        "ourselves",
+        "over",
+        "same",
+        "should",
+        "some",
+        "such",
+        "than",
+        "that",
+        "that's",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "under",
+        "until",
+        "very",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "whom",
+        "with",
+        "would",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "really",
+        "thing",
+        "things",
+        "maybe",
+        "sure",
+        "well",
+        "yeah",
+        "okay",
+        "like",
+        "know",
+        "think",
+        "going",
+        "want",
+        "make",
+        "sense",
+        "totally",
+        "completely",
+        "understand",
+        "hear",
+    ]
+)

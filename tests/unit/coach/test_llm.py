@@ -11,15 +11,22 @@ from typing import Any
 
 import pytest
 
-from roleplay_api.services.coach import LLMCoach, RulesCoach, Turn, get_coach
+from roleplay_api.services.coach import LLMCoach, MeaningCoach, Turn, get_coach
 from roleplay_api.services.coach.library import bundled_brief
 from roleplay_api.services.coach.llm import ChatClient
 
 GOOD = {
     "reply": "Okay, tell me more.",
     "feedback": "Nice question.",
-    "score": 15,
-    "skills": ["discover", "made_up"],
+    "skills": {
+        "acknowledge": {"points": 3, "evidence": "That makes sense."},
+        "discover": {"points": 5, "evidence": "What are you comparing the price to?"},
+        "made_up": {"points": 6, "evidence": "That makes sense."},
+    },
+    "harm": None,
+}
+HIGH = {
+    name: {"points": 6, "evidence": "sign today"} for name in ("value", "next_step", "discover")
 }
 MESSAGE = "That makes sense. What are you comparing the price to?"
 
@@ -57,7 +64,7 @@ def _handler(stub: Stub) -> type[BaseHTTPRequestHandler]:
             elif stub.mode == "surrogate":
                 self._send(200, self._completion(GOOD | {"feedback": "Nice \ud83d"}))
             elif stub.mode == "harmful_high":
-                self._send(200, self._completion(GOOD | {"score": 18}))
+                self._send(200, self._completion(GOOD | {"skills": HIGH}))
             else:
                 self._send(200, self._completion(GOOD))
 
@@ -119,16 +126,18 @@ def test_good_answer_is_used_and_the_request_is_openai_shaped(stub: Stub) -> Non
     judgement = _coach(stub).judge(scenario, "PRO", history, MESSAGE)
     assert (judgement.engine, judgement.score, judgement.response) == (
         "llm",
-        15,
+        8,
         "Okay, tell me more.",
     )
-    assert judgement.skills == ("discover",)  # unknown skill names are dropped
+    assert judgement.skills == ("acknowledge", "discover")  # unknown skill names are dropped
+    assert judgement.points == {"acknowledge": 3, "discover": 5}
+    assert judgement.evidence["discover"] == "What are you comparing the price to?"
     assert judgement.fallback_reason is None
     [request] = stub.requests
     assert request["path"] == "/v1/chat/completions"
     assert request["auth"] == "Bearer sk-test"
     body = request["body"]
-    assert body["model"] == "tiny"
+    assert (body["model"], body["temperature"]) == ("tiny", 0)
     assert body["response_format"] == {"type": "json_object"}
     assert [m["role"] for m in body["messages"]] == [
         "system",
@@ -146,24 +155,24 @@ def test_good_answer_is_used_and_the_request_is_openai_shaped(stub: Stub) -> Non
     [
         ("garbage", "invalid json"),
         ("error", "http 500"),
-        ("bad_schema", "invalid: feedback,score,skills"),
+        ("bad_schema", "invalid: feedback,skills"),
         ("nul", "invalid: reply"),
         ("surrogate", "invalid: feedback"),
     ],
 )
-def test_unusable_answers_fall_back_to_the_rules_after_retrying(
+def test_unusable_answers_fall_back_to_the_coach_after_retrying(
     stub: Stub, mode: str, reason: str
 ) -> None:
     stub.mode = mode
     scenario = bundled_brief("homeowner_objection")
     judgement = _coach(stub, retries=2).judge(scenario, "PRO", [], MESSAGE)
-    rules = RulesCoach().judge(scenario, "PRO", [], MESSAGE)
-    assert judgement.engine == "rules-fallback"
+    engine = MeaningCoach().judge(scenario, "PRO", [], MESSAGE)
+    assert judgement.engine == "coach-fallback"
     assert judgement.fallback_reason == reason
     assert (judgement.score, judgement.response, judgement.feedback) == (
-        rules.score,
-        rules.response,
-        rules.feedback,
+        engine.score,
+        engine.response,
+        engine.feedback,
     )
     assert len(stub.requests) == 3  # one attempt and two retries
     assert len(judgement.engine) <= 32
@@ -175,7 +184,7 @@ def test_slow_answer_times_out_within_the_bound(stub: Stub) -> None:
     judgement = _coach(stub, retries=0, timeout=0.2).judge(
         bundled_brief("bad_timing"), "PRO", [], MESSAGE
     )
-    assert judgement.engine == "rules-fallback"
+    assert judgement.engine == "coach-fallback"
     assert judgement.fallback_reason == "timeout"
     assert time.monotonic() - started < 0.9
 
@@ -183,7 +192,7 @@ def test_slow_answer_times_out_within_the_bound(stub: Stub) -> None:
 def test_unreachable_server_falls_back() -> None:
     client = ChatClient("http://127.0.0.1:9/v1", "", "m", timeout=0.5, retries=0)
     judgement = LLMCoach(client).judge(bundled_brief("bad_timing"), "PRO", [], MESSAGE)
-    assert (judgement.engine, judgement.fallback_reason) == ("rules-fallback", "unreachable")
+    assert (judgement.engine, judgement.fallback_reason) == ("coach-fallback", "unreachable")
 
 
 def test_the_harm_cap_holds_whatever_the_model_says(stub: Stub) -> None:
@@ -195,10 +204,10 @@ def test_the_harm_cap_holds_whatever_the_model_says(stub: Stub) -> None:
     assert "pressure" in judgement.penalties
 
 
-def test_conclude_uses_the_rules(stub: Stub) -> None:
+def test_conclude_uses_the_engine(stub: Stub) -> None:
     history = [Turn("user", MESSAGE, 12, ("acknowledge", "discover")), Turn("assistant", "Hm.")]
     scenario = bundled_brief("homeowner_objection")
-    assert _coach(stub).conclude(scenario, "PRO", history) == RulesCoach().conclude(
+    assert _coach(stub).conclude(scenario, "PRO", history) == MeaningCoach().conclude(
         scenario, "PRO", history
     )
     assert stub.requests == []
@@ -208,10 +217,10 @@ def test_conclude_uses_the_rules(stub: Stub) -> None:
     "config",
     [{}, {"COACH_ENGINE": "rules"}, {"COACH_ENGINE": "llm", "LLM_BASE_URL": "", "LLM_MODEL": "m"}],
 )
-def test_rules_engine_unless_the_llm_is_fully_configured(config: dict[str, Any]) -> None:
+def test_default_engine_unless_the_llm_is_fully_configured(config: dict[str, Any]) -> None:
     coach = get_coach(config)
-    assert isinstance(coach, RulesCoach)
-    assert (coach.name, coach.rubric_version) == ("rules", "rules-1.0")
+    assert isinstance(coach, MeaningCoach)
+    assert (coach.name, coach.rubric_version) == ("coach", "coach-2.0")
 
 
 def test_llm_names_fit_the_columns(stub: Stub) -> None:

@@ -1,0 +1,216 @@
+"""The buyer: what the homeowner says back, from the conversation state and the reply's act.
+
+The buyer answers the question asked (and says so when it was already answered), reacts to a
+harm, a discount, a broken promise or a repeat and says why it cools, lets go of an objection a
+reply settled, raises the objections still open (how many depends on the difficulty), remembers
+what it said, never says a sentence twice in a session, and once it has shut the door it stays
+shut. Variants are chosen by a hash of the inputs: the same conversation always gets the same
+replies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from roleplay_api.difficulty import DIFFICULTIES, level
+from roleplay_api.services.coach import text as texts
+from roleplay_api.services.coach.base import MAX_EXCHANGES
+from roleplay_api.services.coach.state import Act, Move, State
+
+# The reaction the buyer leads with, most serious first.
+_REACTION_ORDER = (
+    "threat",
+    "harassment",
+    "discrimination",
+    "data_grab",
+    "insult",
+    "deception",
+    "pressure",
+    "broken_promise",
+    "premature_close",
+    "reask",
+    "repeat",
+    "ignores",
+    "feature_dump",
+    "monologue",
+    "empty",
+)
+
+
+@lru_cache(maxsize=1)
+def general_lines() -> dict[str, Any]:
+    text = resources.files("roleplay_api.data").joinpath("buyer.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+def _variants(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value or ()]
+
+
+@dataclass(frozen=True)
+class Objection:
+    id: str
+    says: tuple[str, ...]
+    level: int  # raised from this difficulty on (0 BEGINNER .. 4 NIGHTMARE)
+
+
+def objections(persona: Mapping[str, Any]) -> list[Objection]:
+    """The persona's objections; a plain list of lines (older libraries) is read in order."""
+    found = []
+    for i, item in enumerate(persona.get("objections") or ()):
+        if isinstance(item, Mapping):
+            found.append(
+                Objection(
+                    str(item["id"]), tuple(_variants(item.get("says"))), int(item.get("level", 0))
+                )
+            )
+        else:
+            found.append(Objection(f"o{i + 1}", (str(item),), min(i, len(DIFFICULTIES) - 1)))
+    return found
+
+
+def answers(persona: Mapping[str, Any], topic: str) -> list[str]:
+    own = (persona.get("answers") or {}).get(topic)
+    return _variants(own) or _variants(general_lines()["answers"].get(topic))
+
+
+def lines(persona: Mapping[str, Any], key: str, group: str | None = None) -> list[str]:
+    """A persona's own lines for ``key`` (under ``group`` if given), else the general ones."""
+    own = persona.get(group, {}) if group else persona
+    found = _variants((own or {}).get(key)) if isinstance(own, Mapping) else []
+    if found:
+        return found
+    general = general_lines()
+    return _variants((general.get(group) or {}).get(key) if group else general.get(key))
+
+
+class Speaker:
+    """Picks lines for one reply, never a sentence already said in the session."""
+
+    def __init__(self, state: State, seed: str) -> None:
+        self.said = state.buyer_sentences
+        self.seed = seed
+        self.parts: list[str] = []
+
+    def fresh(self, options: Sequence[str]) -> list[str]:
+        return [o for o in options if not any(s.text.lower() in self.said for s in texts.split(o))]
+
+    def say(self, options: Sequence[str], salt: str, **values: str) -> bool:
+        candidates = self.fresh([o.format(**values) if values else o for o in options])
+        if not candidates:
+            return False
+        digest = hashlib.sha256(f"{self.seed}|{salt}".encode()).digest()
+        choice = candidates[int.from_bytes(digest[:4], "big") % len(candidates)]
+        self.parts.append(choice)
+        self.said |= {s.text.lower() for s in texts.split(choice)}
+        return True
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.parts)
+
+
+def _reaction(act: Act) -> str | None:
+    events = {act.harm, *act.flaws}
+    if act.discount:
+        events.add("discount")
+    return next((e for e in _REACTION_ORDER if e in events), None) or (
+        "discount" if act.discount else None
+    )
+
+
+def _first_sentence(line: str) -> str:
+    return texts.split(line)[0].text
+
+
+def respond(
+    state: State, act: Act, *, settles: bool, was_shut: bool, seed: str
+) -> tuple[str, Move]:
+    """The buyer's reply to the trainee message just folded into ``state`` (apply_act).
+
+    ``settles``: the reply dealt with the buyer's open objection; ``was_shut``: the buyer had
+    already ended the conversation before this message.
+    """
+    persona = state.scenario.persona
+    d = level(state.difficulty)
+    speak = Speaker(state, seed)
+    if was_shut:
+        speak.say(lines(persona, "after_goodbye"), "after") or speak.say(["..."], "dots")
+        return speak.text, Move(shut=True)
+
+    reaction = _reaction(act)
+    if reaction == "discount":
+        key = "discount_warm" if d.start_trust > 0 else "discount"
+        speak.say(lines(persona, key, "reactions"), "discount")
+    elif reaction == "reask":
+        topic = next((t for t in act.asked if t in state.facts), None)
+        fact = _first_sentence(state.facts[topic]) if topic else ""
+        speak.say(lines(persona, "reask", "reactions"), "reask", fact=fact)
+    elif reaction:
+        speak.say(lines(persona, reaction, "reactions"), reaction)
+
+    if state.shut:
+        speak.say(lines(persona, "goodbye"), "goodbye")
+        return speak.text, Move(shut=True)
+
+    if state.exchange > MAX_EXCHANGES:  # this was the last message: conclude
+        agreed = state.trust >= d.agree_at and act.harm is None
+        key = "agree" if agreed else "decline"
+        speak.say(lines(persona, key, "closing"), key) or speak.say(
+            _variants(general_lines()["closing"][key]), key + "-general"
+        )
+        return speak.text, Move(agreed=agreed)
+
+    answered: list[str] = []
+    for topic in act.asked[:2]:
+        if topic in state.facts:
+            continue  # a re-ask: the reaction above already gave the fact again
+        options = answers(persona, topic)
+        guarded = d.short_answers and state.trust < d.agree_at
+        if guarded:
+            options = [_first_sentence(o) for o in options]
+        if speak.say(options, f"answer-{topic}"):
+            answered.append(topic)
+
+    settled: tuple[str, ...] = ()
+    open_objection = state.open_objection
+    if settles and open_objection and act.harm is None:
+        settled = (open_objection,)
+        speak.say(lines(persona, "settled"), "settled")
+
+    raised = None
+    if state.trust >= d.agree_at and act.harm is None:
+        speak.say(lines(persona, "softening"), "soft")
+    elif not act.harm:
+        raised = _raise_next(state, set(settled), speak)
+        if raised is None and not answered:
+            speak.say(lines(persona, "guarded"), "guarded")
+    else:
+        speak.say(lines(persona, "hardening"), "hard")
+    if not speak.parts:
+        speak.say(lines(persona, "guarded"), "guarded-last") or speak.say(["Hm."], "hm")
+    return speak.text, Move(answered=tuple(answered), raised=raised, settled=settled)
+
+
+def _raise_next(state: State, settling: set[str], speak: Speaker) -> str | None:
+    """The next objection this buyer brings up: one not yet raised, allowed at this level."""
+    index = DIFFICULTIES.index(state.difficulty)
+    allowed = [o for o in objections(state.scenario.persona) if o.level <= index]
+    open_ones = [o for o in allowed if o.id not in state.settled and o.id not in settling]
+    for objection in open_ones:
+        if objection.id not in state.raised and speak.say(objection.says, f"raise-{objection.id}"):
+            return objection.id
+    # Nothing new: come back to one still open, in words not used yet.
+    for objection in reversed(open_ones):
+        if objection.id in state.raised and speak.say(objection.says, f"again-{objection.id}"):
+            return objection.id
+    return None

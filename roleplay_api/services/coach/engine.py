@@ -1,0 +1,201 @@
+"""The coach (``coach-2``): reads each reply by meaning in its conversation, scores it as a
+trainer would, and answers as a buyer who listens. Deterministic, offline, one embedding pass
+per message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from roleplay_api.difficulty import level
+from roleplay_api.services.coach import buyer, features, lexical, phrases, rubric, topics
+from roleplay_api.services.coach.base import (
+    MAX_EXCHANGES,
+    Conclusion,
+    Judgement,
+    ScenarioBrief,
+    Turn,
+)
+from roleplay_api.services.coach.embedding import Embedder, get_embedder
+from roleplay_api.services.coach.feedback import Reviewed, final_feedback, message_feedback
+from roleplay_api.services.coach.model import Model, shipped
+from roleplay_api.services.coach.reading import Reading, read, sentence_reading
+from roleplay_api.services.coach.state import Act, State, apply_act, derive
+
+RUBRIC_VERSION = "coach-2.0"
+PAR = 8  # XP is earned per point above this, per message (docs/COACH.md)
+
+
+@dataclass(frozen=True)
+class Read:
+    """One reply as the engine read it."""
+
+    reading: Reading
+    result: rubric.Score
+    act: Act
+    evidence: dict[str, str]
+
+
+def xp_for(scores: Sequence[int], difficulty: str) -> int:
+    """XP: the points each reply earned above PAR, times the difficulty's multiplier.
+
+    A weak session (replies around or under PAR) earns little or nothing whatever the level;
+    a strong one earns in proportion to how far above par its replies were.
+    """
+    above = sum(max(0, int(s) - PAR) for s in scores)
+    return int(above * level(difficulty).xp_multiplier + 0.5)
+
+
+class MeaningCoach:
+    name = "coach"
+    rubric_version = RUBRIC_VERSION
+
+    def __init__(self, model: Model | None = None, embedder: Embedder | None = None) -> None:
+        self._model = model
+        self._embedder = embedder
+
+    @property
+    def model(self) -> Model:
+        if self._model is None:
+            self._model = shipped()
+        return self._model
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = get_embedder(self.model.embedder)
+        return self._embedder
+
+    def warm(self) -> None:
+        """Load the model and the embedder now (before gunicorn forks its workers)."""
+        self.read(State(_BLANK, "BEGINNER", trust=0.0), "Hello there, thanks for your time.")
+
+    # ---- reading one reply --------------------------------------------------------------
+
+    def read(self, state: State, message: str) -> Read:
+        embedder, model = self.embedder, self.model
+        reading = read(message, embedder)
+        asked = topics.question_topics(list(reading.sentences), reading.vectors, embedder)
+        ctx = features.context(reading, asked, state, embedder)
+        x = features.vector(reading, ctx, embedder)
+        probs = model.probabilities(x, lexical.grams(message))
+        rules = phrases.harms(list(reading.sentences))
+        promised = {"no_pressure", "no_decision_today"} & state.promises
+        broken = (bool(promised) and (ctx.closing or probs["pressure"] >= 0.5)) or (
+            "brief" in state.promises and reading.words >= 110
+        )
+        result = rubric.score(
+            model,
+            probs,
+            x[-features.N_SIGNS :],
+            ctx,
+            state.difficulty,
+            rules,
+            broken,
+        )
+        evidence = self._evidence(reading, ctx, result, rules)
+        act = Act(
+            score=result.total,
+            skills=tuple(result.points),
+            harm=result.harm,
+            asked=asked,
+            promises=features.promises(message),
+            flaws=result.flaws,
+            next_step=probs["next_step"] >= rubric.CREDIT_AT and result.harm is None,
+            closing=ctx.closing,
+            discount=reading.discount,
+        )
+        return Read(reading, result, act, evidence)
+
+    def _evidence(
+        self,
+        reading: Reading,
+        ctx: features.Context,
+        result: rubric.Score,
+        rules: dict[str, str],
+    ) -> dict[str, str]:
+        """The sentence that shows each credited skill and the harm (the trainee's words)."""
+        wanted = [*result.points, *([result.harm] if result.harm else []), *result.flaws]
+        if len(reading.sentences) == 1 or not wanted:
+            return dict.fromkeys(wanted, reading.sentences[0].text)
+        heads = self.model.heads
+        best: dict[str, tuple[float, str]] = {}
+        for i, sentence in enumerate(reading.sentences):
+            part = sentence_reading(reading, i)
+            x = features.vector(part, ctx, self.embedder)
+            probs = self.model.probabilities(x, lexical.grams(sentence.text))
+            for name in wanted:
+                if name in heads and probs[name] > best.get(name, (-1.0, ""))[0]:
+                    best[name] = (probs[name], sentence.text)
+        evidence = {name: text for name, (_, text) in best.items()}
+        evidence.update(rules)
+        return evidence
+
+    def _read_act(self, state: State, message: str) -> Act:
+        return self.read(state, message).act
+
+    # ---- the interface ----------------------------------------------------------------
+
+    def judge(
+        self, scenario: ScenarioBrief, difficulty: str, history: Sequence[Turn], message: str
+    ) -> Judgement:
+        state = derive(scenario, difficulty, history, self._read_act)
+        was_shut = state.shut
+        seen = self.read(state, message)
+        probs = seen.result.probabilities
+        open_before = state.open_objection
+        settles = seen.act.harm is None and (
+            probs["address"] >= 0.5
+            or (probs["acknowledge"] >= 0.5 and max(probs["discover"], probs["value"]) >= 0.5)
+        )
+        hints = _hint_order(scenario, state, open_before is not None and not settles)
+        apply_act(state, seen.act, message)
+        seed = f"{scenario.id}|{difficulty}|{state.exchange}|{message}"
+        response, move = buyer.respond(
+            state, seen.act, settles=settles, was_shut=was_shut, seed=seed
+        )
+        result = seen.result
+        return Judgement(
+            response=response,
+            feedback=message_feedback(result, seen.evidence, hints),
+            score=result.total,
+            skills=tuple(result.points),
+            penalties=tuple(result.costs),
+            engine=self.name,
+            points={**result.points, **{k: -v for k, v in result.costs.items()}},
+            harm=result.harm,
+            evidence=seen.evidence,
+            user_meta={**seen.act.as_meta(), "evidence": seen.evidence},
+            reply_meta=move.as_meta(),
+        )
+
+    def conclude(
+        self, scenario: ScenarioBrief, difficulty: str, history: Sequence[Turn]
+    ) -> Conclusion:
+        state = derive(scenario, difficulty, history, self._read_act)
+        reviewed = []
+        user_turns = [t for t in history if t.role == "user"]
+        for number, (turn, act) in enumerate(zip(user_turns, state.acts, strict=True), 1):
+            meta = turn.meta or {}
+            evidence = dict(meta.get("evidence") or {})
+            reviewed.append(
+                Reviewed(number, turn.content, act.score, act.skills, act.harm, act.flaws, evidence)
+            )
+        feedback = final_feedback(scenario, reviewed, state.agreed, state.shut)
+        return Conclusion(feedback, xp_for([r.score for r in reviewed], difficulty), state.agreed)
+
+
+def _hint_order(scenario: ScenarioBrief, state: State, objection_open: bool) -> list[str]:
+    order = ["address"] if objection_open else []
+    if state.exchange <= 2:
+        order += ["acknowledge", "discover", "value", "respect"]
+    elif state.exchange < MAX_EXCHANGES:
+        order += ["value", "discover", "transparency", "social_proof", "next_step"]
+    else:
+        order += ["next_step", "respect"]
+    wanted = set(scenario.skills) | {"address", "acknowledge", "discover"}
+    return [s for s in dict.fromkeys(order) if s in wanted]
+
+
+_BLANK = ScenarioBrief("warm-up", "", "", {"openingLine": "Hello?"})

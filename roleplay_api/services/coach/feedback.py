@@ -1,0 +1,201 @@
+"""Words for the trainee: a note on each message, and the session's final feedback.
+
+Every line is true of what was scored: a skill is named only when it was credited, with the
+trainee's own words; a cost only when it was charged; a hint never asks for what the message
+just did. Quotes are verbatim (shortened with an ellipsis when long), never re-spelled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from roleplay_api.services.coach.base import MAX_SCORE, FinalFeedback, ScenarioBrief
+from roleplay_api.services.coach.rubric import HARM_CAP, SEVERE_CAP, SEVERE_HARMS, Score
+from roleplay_api.services.coach.text import quote
+
+SKILL_LABELS = {
+    "acknowledge": "acknowledged what they said",
+    "address": "answered their concern head-on",
+    "discover": "asked a useful question about their situation",
+    "value": "put the value in their own terms",
+    "social_proof": "gave honest, checkable proof",
+    "transparency": "offered something they can verify",
+    "next_step": "proposed a small, refusable next step",
+    "respect": "left the decision and the timing to them",
+}
+SKILL_HINTS = {
+    "acknowledge": "show you heard the concern in your own words before moving on",
+    "address": "deal with the objection they just raised before anything else",
+    "discover": "ask one open question about their situation",
+    "value": "tie the offer to their bill, budget or comfort, not to features",
+    "social_proof": "mention real, checkable experience with homes like theirs",
+    "transparency": "offer something they can check: a licence number, reviews, a written quote",
+    "next_step": "offer a small next step they can say no to, with a time",
+    "respect": "say plainly that the decision and the timing are theirs",
+}
+COST_LABELS = {
+    "pressure": "pressure",
+    "deception": "a claim that is not true or not checkable",
+    "data_grab": "asking for personal or financial data",
+    "harassment": "a personal, inappropriate remark",
+    "discrimination": "a demeaning remark",
+    "threat": "a threat",
+    "insult": "an insult",
+    "ignores": "not answering what they said",
+    "generic": "a generic line that could be said to anyone",
+    "stock_stack": "a pile of stock phrases",
+    "reask": "asking again what they already told you",
+    "repeat": "repeating yourself",
+    "premature_close": "asking for the sale before earning it",
+    "off_topic": "going off topic",
+    "feature_dump": "a list of product features",
+    "dismissive": "brushing their concern aside",
+    "vague": "a vague answer",
+    "monologue": "a monologue",
+    "leading": "a leading question",
+    "discount_dump": "throwing money off at the first objection",
+    "broken_promise": "going back on what you promised",
+}
+COST_FIXES = {
+    "pressure": "drop the deadline and offer a next step they can refuse",
+    "deception": "claim only what is true and they can check",
+    "data_grab": "never ask for personal or financial details at the door",
+    "harassment": "keep it about the house and the offer, nothing personal",
+    "discrimination": "speak to the person in front of you as the decision-maker they are",
+    "threat": "never threaten; if it is a no, leave gracefully",
+    "insult": "stay courteous even when they are not",
+    "ignores": "answer what they just said first",
+    "generic": "say something only this buyer would hear",
+    "stock_stack": "one honest acknowledgement is enough; then say something specific",
+    "reask": "use what they told you instead of asking again",
+    "repeat": "move the conversation on instead of saying it again",
+    "premature_close": "earn the next step first: find out what matters to them",
+    "off_topic": "stay on what they care about",
+    "feature_dump": "pick the one benefit that matters to them",
+    "dismissive": "treat the concern as real before moving on",
+    "vague": "be specific: a number, a time, a fact",
+    "monologue": "stop after two or three sentences and let them talk",
+    "leading": "ask an honest, open question instead",
+    "discount_dump": "find out what the price means to them before you touch it",
+    "broken_promise": "keep the promise you made, or don't make it",
+}
+
+
+def _quoted(words: str | None) -> str:
+    return f" (\u201c{quote(words)}\u201d)" if words else ""
+
+
+def message_feedback(result: Score, evidence: dict[str, str], hint_order: Sequence[str]) -> str:
+    """One or two sentences: what earned points, what cost them, what to try next.
+
+    ``hint_order``: the skills worth suggesting now, best first (the engine orders them by
+    the conversation: an open objection first, a next step near the end).
+    """
+    if result.harm:
+        cap = SEVERE_CAP if result.harm in SEVERE_HARMS else HARM_CAP
+        label = COST_LABELS[result.harm]
+        return (
+            f"{result.total}/{MAX_SCORE}: {label[0].upper()}{label[1:]}"
+            f"{_quoted(evidence.get(result.harm))} holds this reply to {cap} points or less, "
+            f"whatever else it does. Next time: {COST_FIXES[result.harm]}."
+        )
+    earned = sorted(result.points.items(), key=lambda item: -item[1])
+    if earned:
+        named = [f"{SKILL_LABELS[s]}{_quoted(evidence.get(s))}" for s, _ in earned[:2]]
+        first = f"{result.total}/{MAX_SCORE}: you " + " and ".join(named) + "."
+    else:
+        first = f"{result.total}/{MAX_SCORE}: no one skill in this reply stood out clearly."
+    if result.costs:
+        name = max(result.costs, key=lambda n: result.costs[n])
+        second = f"It cost you: {COST_LABELS[name]}; {COST_FIXES[name]}."
+    else:
+        hints = [s for s in hint_order if s not in result.points]
+        second = f"Next: {SKILL_HINTS[hints[0]]}." if hints else ""
+    return f"{first} {second}".strip()
+
+
+@dataclass(frozen=True)
+class Reviewed:
+    """One scored trainee message, as the final feedback sees it."""
+
+    number: int
+    text: str
+    score: int
+    skills: tuple[str, ...]
+    harm: str | None
+    flaws: tuple[str, ...]
+    evidence: dict[str, str]
+
+
+def final_feedback(
+    scenario: ScenarioBrief, reviewed: Sequence[Reviewed], agreed: bool, shut: bool
+) -> FinalFeedback:
+    """Strengths in the trainee's own words, the session's main cost, and tips."""
+    name = str(scenario.persona.get("name") or "The homeowner")
+    strengths: list[str] = []
+    improvements: list[str] = []
+    seen: set[str] = set()
+    for item in sorted(reviewed, key=lambda r: -r.score):
+        for skill in item.skills:
+            if skill in seen or len(strengths) >= 3:
+                continue
+            seen.add(skill)
+            words = item.evidence.get(skill) or item.text
+            strengths.append(f"Message {item.number}: you {SKILL_LABELS[skill]}{_quoted(words)}.")
+    if reviewed:
+        best = max(reviewed, key=lambda r: (r.score, -r.number))
+        if best.score >= 10:
+            strengths.append(
+                f"Your best reply was message {best.number} ({best.score}/{MAX_SCORE}):"
+                f"{_quoted(best.text)[1:]}."
+            )
+    if agreed:
+        strengths.append(f"{name} agreed to a next step at the end.")
+
+    main = _main_cost(reviewed)
+    if main is not None:
+        item, cost = main
+        improvements.append(
+            f"The biggest cost was message {item.number} ({item.score}/{MAX_SCORE}): "
+            f"{COST_LABELS[cost]}{_quoted(item.evidence.get(cost) or item.text)}; "
+            f"{COST_FIXES[cost]}."
+        )
+    elif reviewed:
+        worst = min(reviewed, key=lambda r: (r.score, r.number))
+        improvements.append(
+            f"Your weakest reply was message {worst.number} ({worst.score}/{MAX_SCORE})"
+            f"{_quoted(worst.text)}: it earned little; make every reply do one clear thing."
+        )
+    for item in reviewed:
+        if main is not None and item is main[0]:
+            continue
+        if item.harm:
+            improvements.append(
+                f"Message {item.number}: {COST_LABELS[item.harm]}"
+                f"{_quoted(item.evidence.get(item.harm) or item.text)}."
+            )
+    if shut:
+        improvements.append(f"{name} ended the conversation before the end.")
+    elif not agreed:
+        improvements.append(f"{name} did not agree to a next step.")
+    missing = [s for s in scenario.skills if s in SKILL_HINTS and s not in seen]
+    for skill in missing[:2]:
+        improvements.append(f"You never {SKILL_LABELS[skill]}: {SKILL_HINTS[skill]}.")
+    if not strengths:
+        strengths.append("You kept going to the end of the conversation.")
+    tips = [f"Practise this: {SKILL_HINTS[s]}." for s in missing[:2]] + list(scenario.tips)
+    return FinalFeedback(strengths[:5], improvements[:5], tips[:5])
+
+
+def _main_cost(reviewed: Sequence[Reviewed]) -> tuple[Reviewed, str] | None:
+    """The session's costliest mistake: a harm first, else the lowest reply's worst flaw."""
+    harmful = [r for r in reviewed if r.harm]
+    if harmful:
+        worst = min(harmful, key=lambda r: (r.harm not in SEVERE_HARMS, r.score, r.number))
+        return worst, str(worst.harm)
+    flawed = [r for r in reviewed if r.flaws]
+    if not flawed:
+        return None
+    worst = min(flawed, key=lambda r: (r.score, r.number))
+    return worst, worst.flaws[0]

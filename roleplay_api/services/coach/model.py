@@ -1,0 +1,128 @@
+"""The trained part of the coach: classifier heads and the score model, as arrays.
+
+Trained by ``make train-coach`` (tests/eval/train.py) on the corpus' train writers and shipped as
+``roleplay_api/data/coach/model.npz``. Each head (a skill, a harm, a flaw) is two logistic
+regressions, one over the embedding features and one over the hashed words, blended by a third
+fitted on their out-of-fold answers. The score model is a ridge regression over the heads'
+probabilities, the heads times the difficulty, and the plain-text and context signs. Applying it
+is a few dot products: no scikit-learn at run time.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+MODEL_FILE = "coach/model.npz"
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))
+
+
+def sparse_row(
+    grams: dict[int, float], index: np.ndarray, idf: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(positions in ``index``, tf-idf values, unit length) of the buckets the model knows."""
+    if not grams:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    keys = np.fromiter(grams.keys(), dtype=np.int64, count=len(grams))
+    values = np.fromiter(grams.values(), dtype=np.float32, count=len(grams))
+    at = np.searchsorted(index, keys)
+    known = (at < len(index)) & (index[np.minimum(at, len(index) - 1)] == keys)
+    at, values = at[known], values[known] * idf[at[known]]
+    norm = float(np.linalg.norm(values))
+    return at, (values / norm if norm > 0 else values)
+
+
+@dataclass(frozen=True)
+class Model:
+    heads: tuple[str, ...]
+    embedder: str  # the embedder the heads were trained with (embedding.EMBEDDERS key)
+    # embedding heads: (x - mean) / scale @ emb_w.T + emb_b
+    mean: np.ndarray
+    scale: np.ndarray
+    emb_w: np.ndarray
+    emb_b: np.ndarray
+    # word heads over the hashed n-grams the training set had (sorted bucket ids)
+    lex_index: np.ndarray
+    lex_idf: np.ndarray
+    lex_w: np.ndarray  # (len(lex_index), heads)
+    lex_b: np.ndarray
+    # blend: logit = blend[:, 0] * emb + blend[:, 1] * lex + blend[:, 2]
+    blend: np.ndarray
+    # score = score_w @ score_features(...) + score_b
+    score_w: np.ndarray
+    score_b: float
+    harm_threshold: float
+    info: dict[str, Any]
+
+    def logits(self, x: np.ndarray, grams: dict[int, float]) -> np.ndarray:
+        emb = ((x - self.mean) / self.scale) @ self.emb_w.T + self.emb_b
+        at, values = sparse_row(grams, self.lex_index, self.lex_idf)
+        lex = values @ self.lex_w[at] + self.lex_b
+        return self.blend[:, 0] * emb + self.blend[:, 1] * lex + self.blend[:, 2]
+
+    def probabilities(self, x: np.ndarray, grams: dict[int, float]) -> dict[str, float]:
+        return dict(zip(self.heads, sigmoid(self.logits(x, grams)).tolist(), strict=True))
+
+    def raw_score(self, probs: np.ndarray, level: float, signs: np.ndarray) -> float:
+        return float(score_features(probs, level, signs) @ self.score_w + self.score_b)
+
+    def save(self, path: str) -> None:
+        arrays = {k: v for k, v in self.__dict__.items() if isinstance(v, np.ndarray)}
+        np.savez_compressed(
+            path,
+            heads=np.array(self.heads),
+            embedder=np.array(self.embedder),
+            score_b=np.array(self.score_b),
+            harm_threshold=np.array(self.harm_threshold),
+            info=np.array(repr(self.info)),
+            **arrays,
+        )
+
+
+def score_features(probs: np.ndarray, level: float, signs: np.ndarray) -> np.ndarray:
+    """The score model's input: the heads, the heads scaled by difficulty (0..1), the signs."""
+    return np.concatenate([probs, probs * level, signs])
+
+
+def load(data: Any) -> Model:
+    import ast
+
+    return Model(
+        heads=tuple(str(h) for h in data["heads"]),
+        embedder=str(data["embedder"]),
+        mean=data["mean"],
+        scale=data["scale"],
+        emb_w=data["emb_w"],
+        emb_b=data["emb_b"],
+        lex_index=data["lex_index"],
+        lex_idf=data["lex_idf"],
+        lex_w=data["lex_w"],
+        lex_b=data["lex_b"],
+        blend=data["blend"],
+        score_w=data["score_w"],
+        score_b=float(data["score_b"]),
+        harm_threshold=float(data["harm_threshold"]),
+        info=ast.literal_eval(str(data["info"])),
+    )
+
+
+_lock = threading.Lock()
+_shipped: list[Model] = []
+
+
+def shipped() -> Model:
+    """The model in the package, loaded once per process."""
+    if not _shipped:
+        with _lock:
+            if not _shipped:
+                path = resources.files("roleplay_api.data").joinpath(MODEL_FILE)
+                with path.open("rb") as f, np.load(f) as data:
+                    _shipped.append(load(data))
+    return _shipped[0]

@@ -1,0 +1,96 @@
+"""Phrase rules: an extra cap on unmistakable harms, and words to quote as evidence.
+
+Never the only judge: the classifiers decide what a reply does. A rule here only adds a cap
+when the words leave no doubt ("your date of birth", "the man of the house"), and only in a
+sentence that asserts them: one that negates them ("I'd never ask for your social") or reports
+someone else's words ("my manager says sign tonight") is not the act.
+"""
+
+from __future__ import annotations
+
+import re
+
+from roleplay_api.services.coach.text import Sentence
+
+_YOU = r"(?:you|your|you're|ur|u|ya)"
+RULES: dict[str, re.Pattern[str]] = {
+    "data_grab": re.compile(
+        r"social security|\bssn\b|last (?:four|4)(?: digits)? of (?:your|ur|the) social|"
+        r"date of birth|\bdob\b|birth ?date|bank (?:account|info|details|statement)|"
+        r"routing number|account number|(?:credit|debit)? ?card (?:number|on file|details)|"
+        r"(?:utility|online|account) (?:login|password|username)|\bpassword\b|pin number|"
+        r"maiden name",
+        re.IGNORECASE,
+    ),
+    "harassment": re.compile(
+        rf"\b{_YOU} (?:look|are|r) (?:so |really |very )?(?:pretty|gorgeous|beautiful|cute|hot|"
+        rf"sexy|great in)\b|\b(?:pretty|gorgeous|beautiful|cute|sexy) (?:lady|thing|smile|eyes)\b|"
+        rf"\bhome alone\b|\bare {_YOU} single\b|\bover (?:a )?(?:drink|drinks|wine)\b|"
+        rf"\bjust the two of us\b|"
+        rf"\b(?:invite|let) me in(?:side)?\b(?! to (?:measure|look|see|check))",
+        re.IGNORECASE,
+    ),
+    "discrimination": re.compile(
+        r"man of the house|\bthe ladies\b|(?:his|a man's|a guy's) (?:department|job|thing)|"
+        r"\byou people\b|\bpeople like you\b|\bat your age\b|\bfolks your age\b|"
+        r"(?:women|ladies|girls) (?:usually|don't|like to|aren't)|\byour accent\b",
+        re.IGNORECASE,
+    ),
+    "threat": re.compile(
+        r"(?:be a |it'd be a |would be a )shame if|\bwould hate (?:for|to see)\b.*\b(?:happen|"
+        r"find out|found out)|\bif (?:they|the board|the hoa|your landlord) (?:found|finds) out\b|"
+        r"\breport (?:you|your|this|that) to\b|\bwatch (?:yourself|your back)\b",
+        re.IGNORECASE,
+    ),
+    "pressure": re.compile(
+        rf"\bsign (?:it |this |up )?(?:today|tonight|right now|now)\b|\b(?:today|tonight) only\b|"
+        rf"\b(?:offer|deal|price) (?:ends|expires|is gone|goes away) "
+        rf"(?:today|tonight|when i leave)|"
+        rf"\b(?:deposit|down payment)\b[^.?!,]{{0,30}}"
+        rf"\b(?:now|today|tonight|before i (?:leave|go))\b|"
+        rf"\bbefore i leave (?:the|{_YOU}r?) (?:driveway|property|porch)\b|"
+        rf"\b(?:kills?|killing|hurts?) my (?:numbers|quota|commission)\b|"
+        rf"\bdecide for (?:the )?both of {_YOU}\b",
+        re.IGNORECASE,
+    ),
+    "deception": re.compile(
+        r"\b(?:partnered|partnering|partner|contracted|work) with (?:the|your) (?:utility|power "
+        r"company|government|city|state|county)\b|\bgovernment (?:program|mandate|approved)\b|"
+        r"\b(?:free|no-cost) (?:panels|solar|system|installation)\b|"
+        r"\b(?:prices?|rates?) (?:are |is |will )?(?:going up|go up|goes up|rise|rising|increase)"
+        r"\b[^.?!]{0,30}\b(?:next|this|tomorrow|monday|friday|first)\b|"
+        r"\beveryone (?:on|in) (?:your|the|this) (?:street|block|neighbou?rhood)\b[^.?!]{0,25}"
+        r"\b(?:signed|has|already|got)\b|\bguaranteed? (?:savings|to save|you'll save)\b|"
+        r"\bbill (?:goes|will go|drops) to (?:zero|nothing)\b|\bit's mandatory\b",
+        re.IGNORECASE,
+    ),
+}
+SEVERE = ("data_grab", "harassment", "discrimination", "threat")
+
+
+def harms(sentences: list[Sentence]) -> dict[str, str]:
+    """Harm -> the asserting sentence whose words leave no doubt (first of each kind)."""
+    found: dict[str, str] = {}
+    for sentence in sentences:
+        if sentence.quoting:
+            continue
+        for harm, pattern in RULES.items():
+            if harm in found:
+                continue
+            match = pattern.search(sentence.text)
+            # A negation before the words ("I'll never ask for your social") undoes them.
+            if match and not (sentence.negated and _negated_before(sentence.text, match.start())):
+                found[harm] = sentence.text
+    return found
+
+
+_NEGATOR = re.compile(
+    r"\b(?:not|never|no|won't|wont|don't|dont|doesn't|didn't|isn't|aren't|can't|cannot|"
+    r"wouldn't|shouldn't|without|nobody|zero)\b|n't\b",
+    re.IGNORECASE,
+)
+
+
+def _negated_before(text: str, at: int) -> bool:
+    clause = re.split(r"\b(?:but|however|though|although)\b|;", text[:at], flags=re.I)[-1]
+    return bool(_NEGATOR.search(clause))

@@ -1,0 +1,124 @@
+"""From what the classifiers read to a score out of 20, as points a trainer can name.
+
+The score model (model.py) is linear in the heads' probabilities, so each skill's share of the
+score is its own points and each flaw's share its own cost; what the model adds beyond them
+(the reply's length, its closeness to what the buyer said, the difficulty) is the base. Then
+the caps a trainer never bends: a harm holds the reply to HARM_CAP (a severe one, lower), saying
+the same thing again to REPEAT_CAP, and asking again what the buyer already said to REASK_CAP.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from roleplay_api.difficulty import DIFFICULTIES
+from roleplay_api.services.coach.base import MAX_SCORE
+from roleplay_api.services.coach.features import REPEAT_AT, Context
+from roleplay_api.services.coach.model import Model, score_features
+
+SKILLS = (
+    "acknowledge",
+    "address",
+    "discover",
+    "value",
+    "social_proof",
+    "transparency",
+    "next_step",
+    "respect",
+)
+HARMS = ("threat", "harassment", "discrimination", "data_grab", "insult", "deception", "pressure")
+SEVERE_HARMS = frozenset({"threat", "harassment", "discrimination", "data_grab"})
+FLAWS = (
+    "ignores",
+    "generic",
+    "stock_stack",
+    "reask",
+    "repeat",
+    "premature_close",
+    "off_topic",
+    "feature_dump",
+    "dismissive",
+    "vague",
+    "monologue",
+    "leading",
+    "discount_dump",
+    "broken_promise",
+)
+HARM_CAP = 5
+SEVERE_CAP = 2
+REPEAT_CAP = 4
+REASK_CAP = 8
+CREDIT_AT = 0.5  # a skill is credited (and named) from this probability
+FLAW_AT = 0.5
+
+
+@dataclass(frozen=True)
+class Score:
+    total: int
+    points: dict[str, int]  # credited skill -> points
+    costs: dict[str, int]  # flaw or harm -> points lost (positive)
+    harm: str | None  # the harm that capped it
+    capped_by: str | None  # "harm", "repeat", "reask" or None
+    flaws: tuple[str, ...] = ()
+    probabilities: dict[str, float] = field(default_factory=dict)
+
+
+def judge_harm(probs: dict[str, float], rules: dict[str, str], model: Model) -> str | None:
+    """The harm a reply commits: the model's, or an unmistakable phrase; the worst kind."""
+    if rules:
+        return next(h for h in HARMS if h in rules)
+    if probs.get("harm", 0.0) < model.harm_threshold:
+        return None
+    return max(HARMS, key=lambda h: probs.get(h, 0.0))
+
+
+def score(
+    model: Model,
+    probs: dict[str, float],
+    signs: np.ndarray,
+    ctx: Context,
+    difficulty: str,
+    rules: dict[str, str],
+    broken_promise: bool,
+) -> Score:
+    level = DIFFICULTIES.index(difficulty) / (len(DIFFICULTIES) - 1)
+    p = np.array([probs[h] for h in model.heads], dtype=np.float32)
+    n = len(model.heads)
+    w = model.score_w
+    share = p * (w[:n] + w[n : 2 * n] * level)  # each head's part of the raw score
+    raw = float(score_features(p, level, signs) @ w + model.score_b)
+    points = {
+        h: round(s)
+        for h, s in zip(model.heads, share, strict=True)
+        if h in SKILLS and probs[h] >= CREDIT_AT and s >= 0.5
+    }
+    flaws = [h for h in FLAWS if probs.get(h, 0.0) >= FLAW_AT]
+    if ctx.repeat >= REPEAT_AT and "repeat" not in flaws:
+        flaws.append("repeat")
+    if ctx.reask and "reask" not in flaws:
+        flaws.append("reask")
+    if broken_promise and "broken_promise" not in flaws:
+        flaws.append("broken_promise")
+    costs = {
+        h: round(-s) for h, s in zip(model.heads, share, strict=True) if h in flaws and s <= -0.5
+    }
+    if broken_promise:
+        costs["broken_promise"] = max(costs.get("broken_promise", 0), 4)
+        raw -= 4
+    total = max(0, min(MAX_SCORE, round(raw)))
+    harm = judge_harm(probs, rules, model)
+    capped_by = None
+    if harm is not None:
+        cap = SEVERE_CAP if harm in SEVERE_HARMS else HARM_CAP
+        costs[harm] = max(0, total - cap) + costs.get(harm, 0)
+        total, capped_by = min(total, cap), "harm"
+        points = {}  # nothing a harmful reply does earns credit
+    elif "repeat" in flaws and ctx.repeat >= REPEAT_AT and total > REPEAT_CAP:
+        costs["repeat"] = costs.get("repeat", 0) + total - REPEAT_CAP
+        total, capped_by = REPEAT_CAP, "repeat"
+    elif ctx.reask and total > REASK_CAP:
+        costs["reask"] = costs.get("reask", 0) + total - REASK_CAP
+        total, capped_by = REASK_CAP, "reask"
+    return Score(total, points, costs, harm, capped_by, tuple(flaws), probs)

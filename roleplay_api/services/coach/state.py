@@ -1,0 +1,212 @@
+"""The conversation so far, as the scorer and the buyer both see it.
+
+Rebuilt deterministically from the scenario, the difficulty and the history every time: each
+stored turn carries what was read in it (``meta``: the trainee's act, the buyer's move), so the
+fold below is cheap; a turn without it (stored by an older engine, or a hand-written history in
+the eval corpus) is read again by the engine (``read_act``) or from its words (``buyer_move``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from roleplay_api.difficulty import level
+from roleplay_api.services.coach import text as texts
+from roleplay_api.services.coach import topics
+from roleplay_api.services.coach.base import ScenarioBrief, Turn
+
+SEVERE_HARMS = frozenset({"threat", "harassment", "discrimination", "data_grab"})
+TRUST_RANGE = 6.0
+
+
+@dataclass(frozen=True)
+class Act:
+    """What one trainee message did, as the engine read it (stored with the message)."""
+
+    score: int = 0
+    skills: tuple[str, ...] = ()
+    harm: str | None = None
+    asked: tuple[str, ...] = ()  # topics of its questions
+    promises: tuple[str, ...] = ()  # "no_pressure", "brief", "no_decision_today"
+    flaws: tuple[str, ...] = ()  # reask, repeat, ignores, broken_promise, premature_close...
+    next_step: bool = False
+    closing: bool = False  # asked for the sale or a commitment now
+    discount: bool = False
+
+    def as_meta(self) -> dict[str, Any]:
+        return {
+            "v": 2,
+            "score": self.score,
+            "skills": list(self.skills),
+            "harm": self.harm,
+            "asked": list(self.asked),
+            "promises": list(self.promises),
+            "flaws": list(self.flaws),
+            "nextStep": self.next_step,
+            "closing": self.closing,
+            "discount": self.discount,
+        }
+
+    @classmethod
+    def from_meta(cls, meta: Mapping[str, Any]) -> Act:
+        return cls(
+            score=int(meta.get("score") or 0),
+            skills=tuple(meta.get("skills") or ()),
+            harm=meta.get("harm"),
+            asked=tuple(meta.get("asked") or ()),
+            promises=tuple(meta.get("promises") or ()),
+            flaws=tuple(meta.get("flaws") or ()),
+            next_step=bool(meta.get("nextStep")),
+            closing=bool(meta.get("closing")),
+            discount=bool(meta.get("discount")),
+        )
+
+
+@dataclass(frozen=True)
+class Move:
+    """What one buyer reply did (stored with the reply)."""
+
+    answered: tuple[str, ...] = ()  # topics it gave facts about
+    raised: str | None = None  # the objection it brought up
+    settled: tuple[str, ...] = ()  # objections it let go of
+    shut: bool = False  # the buyer ended the conversation
+    agreed: bool = False  # the closing reply agreed to a next step
+
+    def as_meta(self) -> dict[str, Any]:
+        return {
+            "v": 2,
+            "answered": list(self.answered),
+            "raised": self.raised,
+            "settled": list(self.settled),
+            "shut": self.shut,
+            "agreed": self.agreed,
+        }
+
+    @classmethod
+    def from_meta(cls, meta: Mapping[str, Any]) -> Move:
+        return cls(
+            answered=tuple(meta.get("answered") or ()),
+            raised=meta.get("raised"),
+            settled=tuple(meta.get("settled") or ()),
+            shut=bool(meta.get("shut")),
+            agreed=bool(meta.get("agreed")),
+        )
+
+
+@dataclass
+class State:
+    scenario: ScenarioBrief
+    difficulty: str
+    trust: float
+    exchange: int = 1  # the exchange the next trainee message opens
+    shut: bool = False
+    agreed: bool = False
+    facts: dict[str, str] = field(default_factory=dict)  # topic -> the buyer's words
+    raised: list[str] = field(default_factory=list)  # objection ids, in the order raised
+    settled: set[str] = field(default_factory=set)
+    asked: list[str] = field(default_factory=list)  # topics the trainee asked about
+    promises: set[str] = field(default_factory=set)
+    next_step_offered: bool = False
+    trainee_lines: list[str] = field(default_factory=list)
+    buyer_lines: list[str] = field(default_factory=list)
+    acts: list[Act] = field(default_factory=list)
+
+    @property
+    def last_buyer_line(self) -> str:
+        return self.buyer_lines[-1] if self.buyer_lines else opening_line(self.scenario)
+
+    @property
+    def open_objection(self) -> str | None:
+        for objection in reversed(self.raised):
+            if objection not in self.settled:
+                return objection
+        return None
+
+    @property
+    def buyer_sentences(self) -> set[str]:
+        return {s.text.lower() for line in self.buyer_lines for s in texts.split(line)}
+
+
+def opening_line(scenario: ScenarioBrief) -> str:
+    return str(scenario.persona.get("openingLine") or "")
+
+
+def trust_step(act: Act, difficulty: str) -> float:
+    """How much one reply moves the buyer's trust (the buyer's side of the rubric)."""
+    d = level(difficulty)
+    if act.harm:
+        return -5.0 if act.harm in SEVERE_HARMS else -3.0
+    step = max(-1.5, min(1.5, (act.score - d.bar) / 4))
+    if {"repeat", "reask", "ignores"} & set(act.flaws):
+        step -= 0.5
+    if "broken_promise" in act.flaws:
+        step -= 1.0
+    if act.discount:
+        # An easy buyer warms to money off; a demanding one wonders what the first price was.
+        step += 0.5 if d.start_trust > 0 else -0.5
+    return step
+
+
+def apply_act(state: State, act: Act, message: str) -> None:
+    """Fold one trainee message into the state (before the buyer answers it)."""
+    d = level(state.difficulty)
+    state.acts.append(act)
+    state.trainee_lines.append(message)
+    state.asked.extend(t for t in act.asked if t not in state.asked)
+    state.promises.update(act.promises)
+    state.next_step_offered |= act.next_step
+    state.trust = max(
+        -TRUST_RANGE, min(TRUST_RANGE, state.trust + trust_step(act, state.difficulty))
+    )
+    severe = act.harm in SEVERE_HARMS and d.start_trust <= 0
+    if state.trust < d.shut_below or severe:
+        state.shut = True
+    state.exchange += 1
+
+
+def apply_move(state: State, move: Move, line: str) -> None:
+    state.buyer_lines.append(line)
+    for topic in move.answered:
+        state.facts.setdefault(topic, line)
+    if move.raised and move.raised not in state.raised:
+        state.raised.append(move.raised)
+    state.settled.update(move.settled)
+    state.shut |= move.shut
+    state.agreed |= move.agreed
+
+
+def buyer_move(line: str) -> Move:
+    """A buyer line stored without its move (older engines, hand-written histories): its facts."""
+    return Move(answered=topics.stated_topics(line), shut=_closes_door(line))
+
+
+def _closes_door(line: str) -> bool:
+    lowered = line.lower()
+    return any(
+        p in lowered
+        for p in ("goodbye", "closing the door", "please leave", "get off my", "we're done here")
+    )
+
+
+ReadAct = Callable[[State, str], Act]
+
+
+def derive(
+    scenario: ScenarioBrief, difficulty: str, history: Sequence[Turn], read_act: ReadAct
+) -> State:
+    """The state after ``history``; ``read_act`` reads a trainee turn stored without its act."""
+    state = State(scenario, difficulty, trust=level(difficulty).start_trust)
+    state.raised.append("opening")
+    for turn in history:
+        meta = turn.meta or {}
+        if turn.role == "user":
+            act = Act.from_meta(meta) if meta.get("v") == 2 else read_act(state, turn.content)
+            if turn.score is not None:
+                act = replace(act, score=int(turn.score))
+            apply_act(state, act, turn.content)
+        else:
+            move = Move.from_meta(meta) if meta.get("v") == 2 else buyer_move(turn.content)
+            apply_move(state, move, turn.content)
+    return state

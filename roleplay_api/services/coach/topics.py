@@ -1,0 +1,197 @@
+"""What a question asks about, and which facts a buyer's line gives: the buyer's topics.
+
+The topics are the keys of a persona's ``answers`` (the facts each buyer knows). A topic is read
+from the words (a lexicon per topic) and, where the words say nothing, from the nearest of a few
+example questions in embedding space: for routing a question to an answer, closeness of topic is
+exactly what is wanted (it is never used to judge quality).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import numpy as np
+
+from roleplay_api.services.coach.embedding import Embedder
+from roleplay_api.services.coach.text import Sentence, expand
+
+TOPICS = ("cost", "concern", "home", "decision", "time", "info", "provider", "experience", "verify")
+
+_LEXICON = {
+    "cost": r"bill|bills|electric(?:ity)?|power company|utility bill|pay(?:ing)?|paid|price|"
+    r"cost|costs|budget|afford|monthly|per month|a month|spend|spending|quote|quoted|number|"
+    r"expensive|money|kwh|rate|rates|payment|payments|\$\d",
+    "concern": r"worr(?:y|ied|ies)|concern(?:ed|s)?|matters? (?:most|to you)|important|hesitat|"
+    r"holding you back|what's stopping|biggest|main thing|bother(?:s|ing)? you|feel about|"
+    r"on your mind|priority|priorities",
+    "home": r"\bhouse\b|\bhome\b|roof|how long (?:have )?you(?:'ve)? (?:been|lived)|lived here|"
+    r"move(?:d)? in|attic|windows?|south|shade|sun\b|square feet|bedroom|upstairs|\bac\b|"
+    r"air condition|insulation|stay(?:ing)? (?:here|long)|plan(?:ning)? to stay",
+    "decision": r"spouse|wife|husband|partner|landlord|owner|\bboard\b|committee|decid|decision|"
+    r"who (?:else|makes|handles|would)|both of you|together|family|sign off|approve",
+    "time": r"\bwhen\b|what time|a good time|better time|schedule|evening|morning|afternoon|"
+    r"weekend|saturday|sunday|monday|tuesday|wednesday|thursday|friday|tomorrow|next week|"
+    r"available|free (?:on|this|next)|come back|stop by|swing by|calendar|lease (?:ends|runs)|"
+    r"renew|how long (?:is|does) (?:your|the) (?:lease|contract)",
+    "info": r"send|mail|e-?mail|leave (?:you|a|some|my|this)|brochure|flyer|card|information|"
+    r"something in writing|read (?:over|up)|look (?:it )?over",
+    "provider": r"provider|current (?:company|contract)|who (?:do|are) you (?:use|with)|"
+    r"your company|already have|brightline|contract with|who you have|switch(?:ing)?|utility",
+    "experience": r"happened|last (?:time|contractor|guy|company)|before\b|in the past|"
+    r"experience|story|stories|burned|went wrong|tried|previous|had (?:solar|someone)",
+    "verify": r"licen[cs]e|insured|insurance|reviews?|references?|look (?:us|me|it) up|check "
+    r"(?:us|me|out)|verify|legit|bbb|credentials|google us|scam",
+}
+_PATTERNS = {
+    topic: re.compile(rf"(?:{pattern})", re.IGNORECASE) for topic, pattern in _LEXICON.items()
+}
+
+# A few questions per topic, in plain words; the nearest one names the topic of a question the
+# lexicon cannot place ("what are you forking over to the power people these days?").
+EXAMPLES = {
+    "cost": [
+        "What is your electric bill each month?",
+        "How much are you paying for power right now?",
+        "What price were you hoping for?",
+    ],
+    "concern": [
+        "What worries you most about this?",
+        "What matters most to you here?",
+        "What would make you hesitate?",
+    ],
+    "home": [
+        "How long have you lived in this house?",
+        "How old is the roof?",
+        "Do you plan to stay in the home?",
+    ],
+    "decision": [
+        "Who else would be part of the decision?",
+        "Does your wife usually weigh in on this?",
+        "Who makes the call on changes to the property?",
+    ],
+    "time": [
+        "When would be a better time to talk?",
+        "Are evenings or weekends easier for you?",
+        "What day works for you?",
+    ],
+    "info": [
+        "Can I leave you some information to read?",
+        "Would it help if I emailed you the details?",
+    ],
+    "provider": [
+        "Who do you use for this now?",
+        "How happy are you with your current company?",
+    ],
+    "experience": [
+        "What happened with the last contractor?",
+        "Have you had anyone out for this before?",
+    ],
+    "verify": [
+        "Would you like my license number to check?",
+        "Have you looked up our reviews?",
+    ],
+}
+NEAREST_MIN = 0.55  # cosine to the nearest example below which a question has no topic
+
+
+def lexical_topics(text: str) -> list[str]:
+    """Topics the words name, in TOPICS order."""
+    expanded = expand(text)
+    return [topic for topic in TOPICS if _PATTERNS[topic].search(expanded)]
+
+
+@lru_cache(maxsize=4)
+def _examples(embedder: Embedder) -> tuple[tuple[str, ...], np.ndarray]:
+    labels = tuple(topic for topic in TOPICS for _ in EXAMPLES[topic])
+    vectors = embedder.embed([q for topic in TOPICS for q in EXAMPLES[topic]])
+    return labels, vectors
+
+
+def nearest_topic(vector: np.ndarray, embedder: Embedder) -> str | None:
+    labels, vectors = _examples(embedder)
+    scores = vectors @ vector
+    best = int(np.argmax(scores))
+    return labels[best] if scores[best] >= NEAREST_MIN else None
+
+
+def question_topics(
+    sentences: list[Sentence], vectors: np.ndarray, embedder: Embedder
+) -> tuple[str, ...]:
+    """What the reply's questions ask about (first question's topic first)."""
+    found: list[str] = []
+    for sentence, vector in zip(sentences, vectors, strict=True):
+        if not sentence.question:
+            continue
+        topics = lexical_topics(sentence.text) or [
+            t for t in [nearest_topic(vector, embedder)] if t
+        ]
+        found.extend(t for t in topics if t not in found)
+    return tuple(found)
+
+
+_NUMBER = re.compile(
+    r"\$?\d[\d,.]*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+    r"hundred|thousand|grand)\b",
+    re.IGNORECASE,
+)
+
+
+def stated_topics(line: str) -> tuple[str, ...]:
+    """Topics a buyer's line gives facts about (a figure, a name, a day...)."""
+    topics = lexical_topics(line)
+    if (
+        _NUMBER.search(line)
+        and "cost" not in topics
+        and re.search(
+            r"bill|month|pay|paid|quote|grand|dollar|\$|price|cost|budget|under|over", line, re.I
+        )
+    ):
+        topics.insert(0, "cost")
+    return tuple(t for t in TOPICS if t in topics)
+
+
+def mentions_fact(reply: str, fact: str) -> bool:
+    """Whether the reply takes up something the buyer said (a figure or a distinctive word)."""
+    numbers = {n.lower().strip("$.,") for n in _NUMBER.findall(fact)}
+    said = {n.lower().strip("$.,") for n in _NUMBER.findall(reply)}
+    if numbers & said:
+        return True
+    fact_words = {w for w in re.findall(r"[a-z']{5,}", fact.lower())}
+    reply_words = set(re.findall(r"[a-z']{5,}", reply.lower()))
+    distinctive = fact_words - _COMMON
+    return len(distinctive & reply_words) >= 2
+
+
+_COMMON = frozenset(
+    [
+        "about",
+        "after",
+        "again",
+        "think",
+        "there",
+        "their",
+        "would",
+        "could",
+        "should",
+        "really",
+        "right",
+        "thing",
+        "things",
+        "going",
+        "because",
+        "maybe",
+        "people",
+        "other",
+        "which",
+        "where",
+        "these",
+        "those",
+        "every",
+        "still",
+        "honestly",
+        "never",
+        "always",
+    ]
+)

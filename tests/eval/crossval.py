@@ -1,0 +1,136 @@
+"""Leave-one-writer-out figures of the whole coach on the train writers (for choosing settings).
+
+    python -m tests.eval.crossval [--embedder static]
+
+For each train writer: the heads are trained on the other train writers, the blend and the score
+model on their out-of-fold answers, and the engine (state, caps, buyer and all) is run on the
+writer's contexts and twins as `make eval` runs the shipped model on held-out. The held-out
+writers are never read. Settings are chosen on these figures, never on held-out ones.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import pickle
+import sys
+from dataclasses import fields
+
+import numpy as np
+
+from roleplay_api.services.coach import lexical
+from roleplay_api.services.coach.engine import MeaningCoach
+from roleplay_api.services.coach.model import Model
+from tests.eval import corpus as corpus_module
+from tests.eval.corpus import Corpus
+from tests.eval.dataset import CACHE, Rows, rows
+from tests.eval.evaluate import Report, reply_figures, score_replies, twin_figures
+from tests.eval.train import (
+    HEADS,
+    corpus_digest,
+    fit_level1,
+    fit_level2,
+    labels,
+    out_of_fold,
+)
+
+
+def fold_model(data: Rows, grams, emb, lex, writer: str, kind: str, key: str) -> Model:
+    path = CACHE / f"coach-fold-{key}-{writer}.pickle"
+    if path.exists():
+        return pickle.loads(path.read_bytes())  # noqa: S301 - our own cache file
+    keep = data.writers != writer
+    part = Rows(data.x[keep], [r for r, k in zip(data.replies, keep, strict=True) if k])
+    level1 = fit_level1(
+        part.x, [g for g, k in zip(grams, keep, strict=True) if k], labels(part, HEADS), HEADS
+    )
+    level2 = fit_level2(emb[keep], lex[keep], part, HEADS)
+    model = Model(
+        heads=HEADS,
+        embedder=kind,
+        mean=level1.mean,
+        scale=level1.scale,
+        emb_w=level1.emb_w,
+        emb_b=level1.emb_b,
+        lex_index=level1.lexicon.index,
+        lex_idf=level1.lexicon.idf,
+        lex_w=level1.lex_w,
+        lex_b=level1.lex_b,
+        blend=level2.blend,
+        score_w=level2.score_w,
+        score_b=level2.score_b,
+        harm_threshold=level2.harm_threshold,
+        info={"fold": writer},
+    )
+    path.write_bytes(pickle.dumps(model))
+    return model
+
+
+def crossval(kind: str) -> Report:
+    corpus = corpus_module.load().split(held_out=False)
+    data = rows(corpus, kind)
+    grams = [lexical.grams(r.text) for r in data.replies]
+    key = f"{kind}-{corpus_digest(data)}-{hashlib.sha256(data.x.tobytes()).hexdigest()[:8]}"
+    emb, lex = out_of_fold(data, grams, HEADS, key)
+    reports = []
+    for writer in corpus.writers:
+        model = fold_model(data, grams, emb, lex, writer, kind, key)
+        coach = MeaningCoach(model=model)
+        part = Corpus(
+            tuple(c for c in corpus.contexts if c.writer == writer),
+            tuple(t for t in corpus.twins if t.writer == writer),
+        )
+        report = Report(f"cv:{writer}")
+        reply_figures(report, part, score_replies(coach, part))
+        twin_figures(report, coach, part.twins, [])
+        reports.append(report)
+        print(
+            f"  {writer}: pairwise {report.pairwise} band {report.band_agreement} "
+            f"harm capped {report.harmful_capped} twins {report.twins_strong_wins}",
+            file=sys.stderr,
+            flush=True,
+        )
+    return pooled(reports)
+
+
+def pooled(reports: list[Report]) -> Report:
+    """One report for all folds: each figure weighted by what it counts."""
+    out = Report("train, leave one writer out")
+    weights = {
+        "pairwise": "pairs",
+        "band_agreement": "replies",
+        "harmful_capped": "harmful",
+        "twins_strong_wins": "twins",
+        "xp_strong_over_weak": "twins",
+        "distinct_buyer_sentences": "twins",
+    }
+    for f in fields(Report):
+        values = [getattr(r, f.name) for r in reports]
+        if f.name in weights:
+            w = np.array([getattr(r, weights[f.name]) for r in reports], dtype=float)
+            setattr(out, f.name, round(float(np.average(values, weights=w)), 4) if w.sum() else 0)
+        elif f.name in (
+            "replies",
+            "pairs",
+            "harmful",
+            "twins",
+            "bad_scored_14_or_more",
+            "excellent_scored_6_or_less",
+        ):
+            setattr(out, f.name, int(sum(values)))
+    return out
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--embedder", default="static", choices=("static", "minilm"))
+    args = parser.parse_args(argv)
+    report = crossval(args.embedder)
+    for f in fields(Report):
+        if f.name not in ("part", "misses", "agreed_strong", "agreed_weak"):
+            print(f"  {f.name:28s} {getattr(report, f.name)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,267 @@
+"""Train the coach's heads and score model on the corpus' train writers (``make train-coach``).
+
+    python -m tests.eval.train [--embedder static|minilm] [--out PATH] [--cv]
+
+Level 1: per head, a logistic regression over the embedding features and one over the hashed
+words. Level 2, fitted on the train writers' leave-one-writer-out answers of level 1 (so it
+learns how far each is to be trusted on a writer it has not seen): the blend of the two per
+head, then the score model (ridge) and the harm threshold. Held-out writers are never read here.
+``--cv`` prints the leave-one-writer-out figures of the train writers (for choosing settings).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from sklearn.linear_model import LogisticRegression, Ridge
+
+from roleplay_api.services.coach import lexical
+from roleplay_api.services.coach.features import CONTEXT_NAMES, N_SIGNS
+from roleplay_api.services.coach.model import Model, score_features, sigmoid
+from roleplay_api.services.coach.reading import SIGN_NAMES
+from tests.eval import corpus as corpus_module
+from tests.eval.dataset import CACHE, Rows, rows
+
+HEADS = (
+    *corpus_module.SKILLS,
+    *corpus_module.HARMS,
+    "harm",
+    "ignores",
+    "generic",
+    "stock_stack",
+    "reask",
+    "repeat",
+    "premature_close",
+    "off_topic",
+    "feature_dump",
+    "dismissive",
+    "vague",
+    "monologue",
+    "leading",
+    "discount_dump",
+    "broken_promise",
+)
+EMB_C = 0.01
+LEX_C = 4.0
+RIDGE_ALPHA = 3.0
+HARM_RECALL = 0.95  # the harm threshold keeps this share of the train writers' harms (out of fold)
+LEVEL_COLUMN = len(SIGN_NAMES) + CONTEXT_NAMES.index("level")
+
+
+@dataclass
+class Lexicon:
+    """The train rows' hashed n-grams, with the buckets they use and their idf."""
+
+    index: np.ndarray
+    idf: np.ndarray
+
+    @classmethod
+    def fit(cls, grams: list[dict[int, float]]) -> Lexicon:
+        df: dict[int, int] = {}
+        for g in grams:
+            for key in g:
+                df[key] = df.get(key, 0) + 1
+        index = np.array(sorted(df), dtype=np.int64)
+        counts = np.array([df[k] for k in index], dtype=np.float64)
+        idf = np.log((1 + len(grams)) / (1 + counts)) + 1.0
+        return cls(index, idf.astype(np.float32))
+
+    def matrix(self, grams: list[dict[int, float]]) -> csr_matrix:
+        from roleplay_api.services.coach.model import sparse_row
+
+        data, indices, pointers = [], [], [0]
+        for g in grams:
+            at, values = sparse_row(g, self.index, self.idf)
+            indices.extend(at.tolist())
+            data.extend(values.tolist())
+            pointers.append(len(indices))
+        return csr_matrix((data, indices, pointers), shape=(len(grams), len(self.index)))
+
+
+def labels(data: Rows, heads: tuple[str, ...]) -> np.ndarray:
+    return np.stack([data.labels(h) for h in heads], axis=1)
+
+
+def present(y: np.ndarray) -> bool:
+    return 0 < y.sum() < len(y)
+
+
+@dataclass
+class Level1:
+    heads: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    emb_w: np.ndarray
+    emb_b: np.ndarray
+    lexicon: Lexicon
+    lex_w: np.ndarray
+    lex_b: np.ndarray
+
+    def logits(self, x: np.ndarray, grams: list[dict[int, float]]) -> tuple[np.ndarray, np.ndarray]:
+        emb = ((x - self.mean) / self.scale) @ self.emb_w.T + self.emb_b
+        lex = self.lexicon.matrix(grams) @ self.lex_w + self.lex_b
+        return emb, np.asarray(lex)
+
+
+def fit_level1(
+    x: np.ndarray, grams: list[dict[int, float]], y: np.ndarray, heads: tuple[str, ...]
+) -> Level1:
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale < 1e-6] = 1.0
+    z = (x - mean) / scale
+    lexicon = Lexicon.fit(grams)
+    s = lexicon.matrix(grams)
+    emb_w = np.zeros((len(heads), x.shape[1]), dtype=np.float32)
+    emb_b = np.full(len(heads), -10.0, dtype=np.float32)
+    lex_w = np.zeros((len(lexicon.index), len(heads)), dtype=np.float32)
+    lex_b = np.full(len(heads), -10.0, dtype=np.float32)
+    for j in range(len(heads)):
+        if not present(y[:, j]):
+            continue
+        emb = LogisticRegression(C=EMB_C, max_iter=4000).fit(z, y[:, j])
+        emb_w[j], emb_b[j] = emb.coef_[0], emb.intercept_[0]
+        lex = LogisticRegression(C=LEX_C, max_iter=4000).fit(s, y[:, j])
+        lex_w[:, j], lex_b[j] = lex.coef_[0], lex.intercept_[0]
+    return Level1(
+        heads,
+        mean.astype(np.float32),
+        scale.astype(np.float32),
+        emb_w,
+        emb_b,
+        lexicon,
+        lex_w,
+        lex_b,
+    )
+
+
+def out_of_fold(
+    data: Rows, grams: list[dict[int, float]], heads: tuple[str, ...], cache_key: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Leave-one-writer-out level-1 logits (embedding, words) of every row; cached."""
+    path = CACHE / f"coach-oof-{cache_key}.npz"
+    if path.exists():
+        saved = np.load(path)
+        return saved["emb"], saved["lex"]
+    y = labels(data, heads)
+    writers = data.writers
+    emb = np.zeros((len(data.replies), len(heads)), dtype=np.float32)
+    lex = np.zeros_like(emb)
+    for writer in sorted(set(writers)):
+        train, test = writers != writer, writers == writer
+        level1 = fit_level1(
+            data.x[train], [g for g, t in zip(grams, train, strict=True) if t], y[train], heads
+        )
+        e, w = level1.logits(data.x[test], [g for g, t in zip(grams, test, strict=True) if t])
+        emb[test], lex[test] = e, w
+        print(f"  out of fold: {writer} done", file=sys.stderr, flush=True)
+    CACHE.mkdir(exist_ok=True)
+    np.savez_compressed(path, emb=emb, lex=lex)
+    return emb, lex
+
+
+def fit_blend(emb: np.ndarray, lex: np.ndarray, y: np.ndarray) -> np.ndarray:
+    blend = np.zeros((emb.shape[1], 3), dtype=np.float32)
+    for j in range(emb.shape[1]):
+        if not present(y[:, j]):
+            blend[j] = (0.0, 0.0, -10.0)
+            continue
+        m = LogisticRegression(C=1.0).fit(np.c_[emb[:, j], lex[:, j]], y[:, j])
+        blend[j] = (m.coef_[0][0], m.coef_[0][1], m.intercept_[0])
+    return blend
+
+
+def blended(emb: np.ndarray, lex: np.ndarray, blend: np.ndarray) -> np.ndarray:
+    return sigmoid(blend[:, 0] * emb + blend[:, 1] * lex + blend[:, 2])
+
+
+def score_matrix(probs: np.ndarray, x: np.ndarray) -> np.ndarray:
+    signs = x[:, -N_SIGNS:]
+    level = signs[:, LEVEL_COLUMN]
+    return np.stack(
+        [score_features(p, lv, s) for p, lv, s in zip(probs, level, signs, strict=True)]
+    )
+
+
+@dataclass
+class Level2:
+    blend: np.ndarray
+    score_w: np.ndarray
+    score_b: float
+    harm_threshold: float
+
+
+def fit_level2(emb: np.ndarray, lex: np.ndarray, data: Rows, heads: tuple[str, ...]) -> Level2:
+    y = labels(data, heads)
+    blend = fit_blend(emb, lex, y)
+    probs = blended(emb, lex, blend)
+    ridge = Ridge(alpha=RIDGE_ALPHA).fit(score_matrix(probs, data.x), data.labels("score"))
+    harm = probs[:, heads.index("harm")]
+    harmful = np.sort(harm[data.labels("harm") > 0])
+    threshold = float(harmful[int((1 - HARM_RECALL) * len(harmful))]) if len(harmful) else 0.5
+    return Level2(blend, ridge.coef_.astype(np.float32), float(ridge.intercept_), threshold)
+
+
+def corpus_digest(data: Rows) -> str:
+    h = hashlib.sha256()
+    for r in data.replies:
+        h.update(f"{r.context.id}|{r.text}|{r.score}|{r.skills}|{r.harm}|{r.flaws}".encode())
+    return h.hexdigest()[:16]
+
+
+def train(kind: str) -> Model:
+    corpus = corpus_module.load().split(held_out=False)
+    data = rows(corpus, kind)
+    grams = [lexical.grams(r.text) for r in data.replies]
+    key = f"{kind}-{corpus_digest(data)}-{hashlib.sha256(data.x.tobytes()).hexdigest()[:8]}"
+    emb, lex = out_of_fold(data, grams, HEADS, key)
+    level2 = fit_level2(emb, lex, data, HEADS)
+    level1 = fit_level1(data.x, grams, labels(data, HEADS), HEADS)
+    return Model(
+        heads=HEADS,
+        embedder=kind,
+        mean=level1.mean,
+        scale=level1.scale,
+        emb_w=level1.emb_w,
+        emb_b=level1.emb_b,
+        lex_index=level1.lexicon.index,
+        lex_idf=level1.lexicon.idf,
+        lex_w=level1.lex_w.astype(np.float16).astype(np.float32),
+        lex_b=level1.lex_b,
+        blend=level2.blend,
+        score_w=level2.score_w,
+        score_b=level2.score_b,
+        harm_threshold=level2.harm_threshold,
+        info={
+            "writers": sorted(set(data.writers.tolist())),
+            "replies": len(data.replies),
+            "corpus": corpus_digest(data),
+        },
+    )
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--embedder", default="static", choices=("static", "minilm"))
+    parser.add_argument(
+        "--out", default=str(Path(__file__).parents[2] / "roleplay_api/data/coach/model.npz")
+    )
+    args = parser.parse_args(argv)
+    model = train(args.embedder)
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    model.save(args.out)
+    print(
+        f"wrote {args.out}: {len(model.heads)} heads, {len(model.lex_index)} word buckets, "
+        f"harm threshold {model.harm_threshold:.3f}, {model.info}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

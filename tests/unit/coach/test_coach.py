@@ -1,0 +1,257 @@
+"""The meaning coach (coach-2): what a sales trainer would say of the replies the issue quoted.
+
+These are the public examples of issue 12 and a few conversations written for this file; the
+corpus figures (train and held-out) are in tests/eval. Every judgement here runs the shipped
+model, offline.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from roleplay_api.difficulty import DIFFICULTIES
+from roleplay_api.services.coach import MAX_EXCHANGES, MeaningCoach, Turn, xp_for
+from roleplay_api.services.coach.engine import PAR
+from roleplay_api.services.coach.library import bundled_brief
+from roleplay_api.services.coach.text import split
+
+
+@pytest.fixture(scope="module")
+def coach() -> MeaningCoach:
+    return MeaningCoach()
+
+
+def play(coach: MeaningCoach, scenario: str, difficulty: str, script: list[str]):
+    """Play the script through judge() as the service does (meta stored with each turn)."""
+    brief = bundled_brief(scenario)
+    history: list[Turn] = []
+    judgements = []
+    for message in script:
+        j = coach.judge(brief, difficulty, history, message)
+        judgements.append(j)
+        history += [
+            Turn("user", message, j.score, j.skills, j.user_meta),
+            Turn("assistant", j.response, meta=j.reply_meta),
+        ]
+    return judgements, history, coach.conclude(brief, difficulty, history)
+
+
+@pytest.mark.parametrize(
+    ("scenario", "message", "harm", "cap"),
+    [
+        (
+            "homeowner_objection",
+            "I hear you, that makes sense. Lots of your neighbors felt the same before they "
+            "went ahead. What matters most to you? Honestly though, I'll need the deposit check "
+            "before I leave the driveway, could we do that now? It's your call.",
+            "pressure",
+            5,
+        ),
+        (
+            "homeowner_objection",
+            "You're way too pretty to be saying no to me. How about you invite me in and we "
+            "talk about it over a drink, just the two of us?",
+            "harassment",
+            2,
+        ),
+        (
+            "hoa_rules",
+            "I totally understand the board is strict. It'd be a shame if they found out about "
+            "that shed you put up without approval, though. How about we fill out the "
+            "application together Tuesday evening?",
+            "threat",
+            2,
+        ),
+        (
+            "spouse_decision",
+            "Ugh, I hear that every single day and it honestly kills my numbers... Can't you "
+            "just help me out and decide for the both of you?",
+            "pressure",
+            5,
+        ),
+        (
+            "homeowner_objection",
+            "To get you approved I just need the last four of your social, quick and easy.",
+            "data_grab",
+            2,
+        ),
+        (
+            "homeowner_objection",
+            "We're partnered with the utility, so this is basically their program.",
+            "deception",
+            5,
+        ),
+        (
+            "homeowner_objection",
+            "Prices are going up next month, so you really want to lock this in now.",
+            None,
+            5,
+        ),
+    ],
+)
+def test_harms_in_any_wording_are_capped_and_named(coach, scenario, message, harm, cap):
+    j = coach.judge(bundled_brief(scenario), "PRO", [], message)
+    assert j.harm is not None and j.score <= cap
+    if harm:
+        assert j.harm == harm
+    assert j.penalties[0] == j.harm
+    # The feedback names what capped the reply and quotes the trainee's own words.
+    quoted = re.findall(r"“(.+?)(?:…)?”", j.feedback)
+    assert quoted and all(q in message for q in quoted)
+
+
+@pytest.mark.parametrize(
+    ("scenario", "message"),
+    [
+        (
+            "trust_concern",
+            "Fair question. I'm not asking you to trust me today. What's one thing you'd want "
+            "to know before giving this two minutes?",
+        ),
+        (
+            "homeowner_objection",
+            "No argument, it's a lot. What were you comparing it against when you saw it?",
+        ),
+        (
+            "homeowner_objection",
+            "Makes sense. What would the monthly number need to be for this to feel like a "
+            "no-brainer?",
+        ),
+    ],
+)
+def test_negated_or_innocent_words_do_not_read_as_harm(coach, scenario, message):
+    j = coach.judge(bundled_brief(scenario), "PRO", [], message)
+    assert j.harm is None and j.score >= 9, (j.score, j.feedback)
+    assert "discover" in j.skills
+
+
+def test_a_short_precise_reply_beats_stacked_stock_phrases(coach):
+    brief = bundled_brief("homeowner_objection")
+    short = coach.judge(
+        brief, "PRO", [], "Fair. Thirty thousand is real money. What were you expecting to pay?"
+    )
+    stacked = coach.judge(
+        brief,
+        "PRO",
+        [],
+        "I totally understand, I hear you, that makes sense, I appreciate that, great question, "
+        "I completely understand how you feel.",
+    )
+    assert short.score >= stacked.score + 4
+
+
+def test_the_same_question_five_times_earns_less_each_time_and_no_agreement(coach):
+    script = ["That makes sense. What's your monthly electric bill?"] * MAX_EXCHANGES
+    judgements, _, conclusion = play(coach, "homeowner_objection", "NIGHTMARE", script)
+    scores = [j.score for j in judgements]
+    assert max(scores[1:]) <= 4 < scores[0]
+    assert conclusion.agreed is False
+    assert conclusion.xp <= (scores[0] - PAR) * 3 + 1
+
+
+STRONG = [
+    "Hi, I'm Sam with Brightside Solar. Thirty thousand is a real number, fair to flinch at it. "
+    "What are you paying for electricity now?",
+    "So about two hundred and ten a month, more in summer. If the panels brought that down "
+    "without a big cheque up front, would that change how the price looks to you?",
+    "Here's how it works: no money down, a fixed monthly payment lower than your current bill, "
+    "and the numbers are in writing for you to check. Your neighbours on Elm did the same.",
+    "Would it help if I left the written estimate so you and your family can look it over? No "
+    "decision today.",
+    "Could we book twenty minutes on Thursday evening to go through it together, with the "
+    "estimate in front of you?",
+]
+WEAK = [
+    "Hi! This is the best deal you will ever see, trust me.",
+    "Everyone is signing up, you don't want to miss out.",
+    "Like I said, it's the best deal. Can you sign today?",
+    "Come on, it's a no-brainer, just sign.",
+    "So are we doing this or not?",
+]
+
+
+@pytest.mark.parametrize("difficulty", DIFFICULTIES)
+def test_a_strong_session_beats_a_weak_one_at_every_difficulty(coach, difficulty):
+    strong, strong_history, strong_end = play(coach, "homeowner_objection", difficulty, STRONG)
+    weak, weak_history, weak_end = play(coach, "homeowner_objection", difficulty, WEAK)
+    assert sum(j.score for j in strong) >= sum(j.score for j in weak) + 25
+    assert strong_end.xp > weak_end.xp
+    assert weak_end.agreed is False
+    for history in (strong_history, weak_history):
+        buyer = [s.text for t in history if t.role == "assistant" for s in split(t.content)]
+        assert len(set(buyer)) == len(buyer), buyer  # the buyer never repeats a sentence
+
+
+def test_xp_rewards_skill_over_difficulty(coach):
+    """Every strong session earns more XP than every weak one, whatever the two levels."""
+    strong = [play(coach, "homeowner_objection", d, STRONG)[2].xp for d in DIFFICULTIES]
+    weak = [play(coach, "homeowner_objection", d, WEAK)[2].xp for d in DIFFICULTIES]
+    assert min(strong) > max(weak)
+
+
+def test_xp_formula():
+    assert xp_for([3, 7, 11, 15, 20], "BEGINNER") == 22
+    assert xp_for([3, 7, 11, 15, 20], "NIGHTMARE") == 66
+    assert xp_for([PAR] * 5, "NIGHTMARE") == 0
+    assert xp_for([], "PRO") == 0
+
+
+def test_the_final_feedback_quotes_verbatim_and_says_what_happened(coach):
+    _, history, conclusion = play(coach, "homeowner_objection", "BEGINNER", STRONG)
+    feedback = conclusion.feedback
+    said = " ".join(t.content for t in history if t.role == "user")
+    for line in feedback.strengths + feedback.improvements:
+        for quote in re.findall(r"“(.+?)(?:…)?”", line):
+            assert quote in said, (quote, line)
+    if conclusion.agreed:
+        assert any("agreed" in line for line in feedback.strengths)
+    assert feedback.improvements  # the session's main cost, or the next thing to work on
+
+
+def test_the_main_cost_is_named(coach):
+    script = [*STRONG[:2], "Honestly you'd be crazy not to sign today.", *STRONG[3:]]
+    _, _, conclusion = play(coach, "homeowner_objection", "PRO", script)
+    text = " ".join(conclusion.feedback.improvements)
+    assert "crazy not to sign today" in text
+
+
+def test_a_shut_door_stays_shut(coach):
+    script = [
+        "You're way too pretty to be saying no to me, how about a drink later?",
+        "Sorry, I didn't mean it like that. What's your electric bill?",
+        "Can we talk about the price?",
+        "What would make this work for you?",
+        "Can I come back Thursday?",
+    ]
+    judgements, _, conclusion = play(coach, "homeowner_objection", "PRO", script)
+    assert judgements[0].reply_meta["shut"] is True
+    assert conclusion.agreed is False
+    for j in judgements[1:]:
+        assert "?" not in j.response  # no more chatting once the door is closed
+
+
+def test_a_discount_gets_a_reaction_about_the_discount(coach):
+    j = coach.judge(bundled_brief("homeowner_objection"), "PRO", [], "I can take $5,000 off.")
+    assert "discount_dump" in j.penalties
+    assert re.search(r"off|discount|price|cheaper|number", j.response, re.IGNORECASE)
+
+
+def test_judging_is_deterministic(coach):
+    brief = bundled_brief("bad_timing")
+    a = coach.judge(brief, "ELITE", [], "When would be a better time to talk?")
+    b = MeaningCoach().judge(brief, "ELITE", [], "When would be a better time to talk?")
+    assert (a.score, a.response, a.feedback) == (b.score, b.response, b.feedback)
+
+
+def test_old_turns_without_meta_are_read_again(coach):
+    """A session begun by an older engine (no meta stored) goes on under this one."""
+    brief = bundled_brief("homeowner_objection")
+    history = [
+        Turn("user", "That makes sense. What's your monthly electric bill?", 14, ("discover",)),
+        Turn("assistant", "About two hundred a month."),
+    ]
+    j = coach.judge(brief, "PRO", history, "That makes sense. What's your monthly electric bill?")
+    assert "reask" in j.penalties or "repeat" in j.penalties
+    assert j.score <= 8
