@@ -18,15 +18,18 @@ from dataclasses import fields
 
 import numpy as np
 
-from roleplay_api.services.coach import lexical
+from roleplay_api.services.coach import lexical, rubric
 from roleplay_api.services.coach.engine import MeaningCoach
 from roleplay_api.services.coach.model import Model
 from tests.eval import corpus as corpus_module
+from tests.eval import train as train_module
 from tests.eval.corpus import Corpus
 from tests.eval.dataset import CACHE, Rows, rows
 from tests.eval.evaluate import Report, reply_figures, score_replies, twin_figures
 from tests.eval.train import (
     HEADS,
+    Level1,
+    Lexicon,
     corpus_digest,
     fit_level1,
     fit_level2,
@@ -35,17 +38,38 @@ from tests.eval.train import (
 )
 
 
-def fold_model(data: Rows, grams, emb, lex, writer: str, kind: str, key: str) -> Model:
+def fold_level1(data: Rows, grams, writer: str, key: str) -> Level1:
+    """The heads trained without ``writer`` (cached: the slow part)."""
     path = CACHE / f"coach-fold-{key}-{writer}.pickle"
     if path.exists():
-        return pickle.loads(path.read_bytes())  # noqa: S301 - our own cache file
+        saved = pickle.loads(path.read_bytes())  # noqa: S301 - our own cache file
+        if isinstance(saved, Level1):
+            return saved
+        return Level1(  # an older cache held the whole model
+            HEADS,
+            saved.mean,
+            saved.scale,
+            saved.emb_w,
+            saved.emb_b,
+            Lexicon(saved.lex_index, saved.lex_idf),
+            saved.lex_w,
+            saved.lex_b,
+        )
     keep = data.writers != writer
     part = Rows(data.x[keep], [r for r, k in zip(data.replies, keep, strict=True) if k])
     level1 = fit_level1(
         part.x, [g for g, k in zip(grams, keep, strict=True) if k], labels(part, HEADS), HEADS
     )
+    path.write_bytes(pickle.dumps(level1))
+    return level1
+
+
+def fold_model(data: Rows, grams, emb, lex, writer: str, kind: str, key: str) -> Model:
+    level1 = fold_level1(data, grams, writer, key)
+    keep = data.writers != writer
+    part = Rows(data.x[keep], [r for r, k in zip(data.replies, keep, strict=True) if k])
     level2 = fit_level2(emb[keep], lex[keep], part, HEADS)
-    model = Model(
+    return Model(
         heads=HEADS,
         embedder=kind,
         mean=level1.mean,
@@ -60,10 +84,10 @@ def fold_model(data: Rows, grams, emb, lex, writer: str, kind: str, key: str) ->
         score_w=level2.score_w,
         score_b=level2.score_b,
         harm_threshold=level2.harm_threshold,
+        calib_x=level2.calib_x,
+        calib_y=level2.calib_y,
         info={"fold": writer},
     )
-    path.write_bytes(pickle.dumps(model))
-    return model
 
 
 def crossval(kind: str) -> Report:
@@ -124,7 +148,15 @@ def pooled(reports: list[Report]) -> Report:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--embedder", default="static", choices=("static", "minilm"))
+    parser.add_argument("--no-calibrate", action="store_true", help="the raw ridge score")
+    parser.add_argument("--harm-cap", type=int, help="try another cap (rubric.HARM_CAP)")
+    parser.add_argument("--severe-cap", type=int, help="try another cap (rubric.SEVERE_CAP)")
     args = parser.parse_args(argv)
+    train_module.CALIBRATE = not args.no_calibrate
+    if args.harm_cap is not None:
+        rubric.HARM_CAP = args.harm_cap
+    if args.severe_cap is not None:
+        rubric.SEVERE_CAP = args.severe_cap
     report = crossval(args.embedder)
     for f in fields(Report):
         if f.name not in ("part", "misses", "agreed_strong", "agreed_weak"):

@@ -195,17 +195,47 @@ class Level2:
     score_w: np.ndarray
     score_b: float
     harm_threshold: float
+    calib_x: np.ndarray
+    calib_y: np.ndarray
+
+
+CALIBRATE = True
+
+
+def quantile_map(raw: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Points of a monotone curve that puts the raw scores' quantiles on the trainers'.
+
+    The trainers' scores are whole numbers; each is spread over its unit interval (evenly, no
+    randomness) so the curve rises everywhere and does not create ties of its own.
+    """
+    q = np.linspace(0, 100, 101)
+    order = np.argsort(scores, kind="stable")
+    spread = np.empty(len(scores), dtype=np.float64)
+    for value in np.unique(scores):
+        at = order[scores[order] == value]
+        spread[at] = value - 0.5 + (np.arange(len(at)) + 0.5) / len(at)
+    x = np.percentile(raw, q)
+    y = np.clip(np.percentile(spread, q), 0, 20)
+    keep = np.r_[True, np.diff(x) > 1e-6]
+    return x[keep].astype(np.float32), y[keep].astype(np.float32)
 
 
 def fit_level2(emb: np.ndarray, lex: np.ndarray, data: Rows, heads: tuple[str, ...]) -> Level2:
     y = labels(data, heads)
     blend = fit_blend(emb, lex, y)
     probs = blended(emb, lex, blend)
-    ridge = Ridge(alpha=RIDGE_ALPHA).fit(score_matrix(probs, data.x), data.labels("score"))
+    features = score_matrix(probs, data.x)
+    ridge = Ridge(alpha=RIDGE_ALPHA).fit(features, data.labels("score"))
     harm = probs[:, heads.index("harm")]
     harmful = np.sort(harm[data.labels("harm") > 0])
     threshold = float(harmful[int((1 - HARM_RECALL) * len(harmful))]) if len(harmful) else 0.5
-    return Level2(blend, ridge.coef_.astype(np.float32), float(ridge.intercept_), threshold)
+    empty = np.zeros(0, dtype=np.float32)
+    calib_x, calib_y = (
+        quantile_map(ridge.predict(features), data.labels("score")) if CALIBRATE else (empty, empty)
+    )
+    return Level2(
+        blend, ridge.coef_.astype(np.float32), float(ridge.intercept_), threshold, calib_x, calib_y
+    )
 
 
 def corpus_digest(data: Rows) -> str:
@@ -238,6 +268,8 @@ def train(kind: str) -> Model:
         score_w=level2.score_w,
         score_b=level2.score_b,
         harm_threshold=level2.harm_threshold,
+        calib_x=level2.calib_x,
+        calib_y=level2.calib_y,
         info={
             "writers": sorted(set(data.writers.tolist())),
             "replies": len(data.replies),

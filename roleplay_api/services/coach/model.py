@@ -11,7 +11,7 @@ is a few dot products: no scikit-learn at run time.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
@@ -60,6 +60,10 @@ class Model:
     score_b: float
     harm_threshold: float
     info: dict[str, Any]
+    # The raw score mapped onto the trainers' scale (a monotone curve through these points):
+    # the ridge shrinks towards the mean; this puts its quantiles on the trainers' quantiles.
+    calib_x: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    calib_y: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
 
     def logits(self, x: np.ndarray, grams: dict[int, float]) -> np.ndarray:
         emb = ((x - self.mean) / self.scale) @ self.emb_w.T + self.emb_b
@@ -72,6 +76,11 @@ class Model:
 
     def raw_score(self, probs: np.ndarray, level: float, signs: np.ndarray) -> float:
         return float(score_features(probs, level, signs) @ self.score_w + self.score_b)
+
+    def calibrate(self, raw: float) -> float:
+        if not len(self.calib_x):
+            return raw
+        return float(np.interp(raw, self.calib_x, self.calib_y))
 
     def save(self, path: str) -> None:
         arrays = {k: v for k, v in self.__dict__.items() if isinstance(v, np.ndarray)}
@@ -110,6 +119,7 @@ def load(data: Any) -> Model:
         score_b=float(data["score_b"]),
         harm_threshold=float(data["harm_threshold"]),
         info=ast.literal_eval(str(data["info"])),
+        **{k: data[k] for k in ("calib_x", "calib_y") if k in data},
     )
 
 
