@@ -176,6 +176,12 @@ class HistoryMessageSchema(BaseSchema):
 
 class SessionDetailSchema(SessionSummarySchema):
     messages = fields.List(fields.Nested(HistoryMessageSchema), required=True)
+    opening_line = fields.String(
+        data_key="openingLine",
+        required=True,
+        metadata={"description": "The persona's first line, before the trainee's first message"},
+    )
+    persona_name = fields.String(data_key="personaName", required=True)
     feedback = fields.Nested(FinalFeedbackSchema, required=True, allow_none=True)
     max_exchanges = fields.Integer(data_key="maxExchanges", required=True)
 
