@@ -49,6 +49,11 @@ format: dev  ## apply ruff's formatting and safe fixes
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+.PHONY: reset
+reset:  ## delete the local SQLite database (stop make run first); the next run starts fresh
+	rm -f instance/roleplay.db instance/roleplay.db-wal instance/roleplay.db-shm
+	@echo "local database removed; make run creates, migrates and seeds a new one"
+
 clean:  ## remove the virtualenv, caches and the local database
 	rm -rf $(VENV) .pytest_cache .ruff_cache instance/roleplay.db*
 
@@ -64,3 +69,10 @@ reliability: dev  ## the full reliability run: 5,000+ fuzz cases, kill -9, datab
 
 bench: install  ## gunicorn + PostgreSQL under wrk, beside pgbench ceilings (BENCH_DATABASE_URL)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+.PHONY: e2e-deps
+e2e-deps:  ## Debian's chromium for the docs rendering test (installed only when missing; root)
+	@command -v chromium >/dev/null || { \
+	    echo "installing chromium (apt-get)"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium \
+	        || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }; }
