@@ -239,8 +239,10 @@ def finish_document(doc: dict[str, Any]) -> dict[str, Any]:
         },
         "ETag": {"description": 'The record\'s version, "<version>"', "schema": {"type": "string"}},
     }
-    # flask-smorest's lazily registered generic responses: replaced by inline ones below.
+    # flask-smorest's lazily registered generic responses: replaced by inline ones below;
+    # and its pagination schema, which no operation uses (it would become a client model).
     components.pop("responses", None)
+    components["schemas"].pop("PaginationMetadata", None)
     for name, schema in components["schemas"].items():
         if name != "Difficulty":
             _tidy_schema(schema)
