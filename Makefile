@@ -76,3 +76,29 @@ e2e-deps:  ## Debian's chromium for the docs rendering test (installed only when
 	    echo "installing chromium (apt-get)"; \
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium \
 	        || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }; }
+
+# ---- generated clients (clients/README.md) ---------------------------------------------------
+NPM_CI := npm ci --no-audit --no-fund --prefix clients/ts
+
+.PHONY: clients clients-check
+clients: dev  ## regenerate clients/ from the OpenAPI document (exported without a server)
+	$(BIN)/python -m roleplay_api.openapi clients/openapi.json
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/openapi-python-client generate --overwrite \
+	    --path clients/openapi.json --meta none --config clients/python/config.yaml \
+	    --output-path clients/python/roleplay_api_client
+	$(NPM_CI) --silent
+	cd clients/ts && npx --no-install openapi-typescript ../openapi.json -o src/schema.d.ts
+
+clients-check: dev  ## TypeScript: types match the document, and they and the example pass tsc --strict
+	@if ! command -v node >/dev/null; then \
+	    if [ "$${CI:-}" = true ]; then echo "clients-check: node is required under CI" >&2; exit 1; fi; \
+	    echo "clients-check skipped: node is not installed"; exit 0; fi; \
+	set -e; $(NPM_CI) --silent; \
+	$(BIN)/python -m roleplay_api.openapi > clients/ts/.openapi-now.json; \
+	cd clients/ts; npx --no-install openapi-typescript .openapi-now.json -o .schema-now.d.ts --silent; \
+	rm -f .openapi-now.json; \
+	if ! cmp -s .schema-now.d.ts src/schema.d.ts; then \
+	    diff -u src/schema.d.ts .schema-now.d.ts | head -40; rm -f .schema-now.d.ts; \
+	    echo "clients/ts/src/schema.d.ts is stale: run make clients" >&2; exit 1; fi; \
+	rm -f .schema-now.d.ts; \
+	npx --no-install tsc --strict --noEmit -p . && echo "clients-check: TypeScript types and example compile (tsc --strict)"
