@@ -45,7 +45,8 @@ _IF_MATCH = {
     "in": "header",
     "name": "If-Match",
     "required": False,
-    "schema": {"type": "string", "example": '"3"', "pattern": IF_MATCH_PATTERN},
+    "schema": {"type": "string", "pattern": IF_MATCH_PATTERN},
+    "example": '"3"',
     "description": 'A strong ETag ("<version>"), a comma-separated list of them, or *; the '
     "write happens only if it matches (412). Not an entity-tag (e.g. an unquoted 3): 400.",
 }

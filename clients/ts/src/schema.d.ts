@@ -1827,7 +1827,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description A strong ETag ("<version>"), a comma-separated list of them, or *; the write happens only if it matches (412). Not an entity-tag (e.g. an unquoted 3): 400. */
+                /**
+                 * @description A strong ETag ("<version>"), a comma-separated list of them, or *; the write happens only if it matches (412). Not an entity-tag (e.g. an unquoted 3): 400.
+                 * @example "3"
+                 */
                 "If-Match"?: string;
             };
             path?: never;
@@ -2168,7 +2171,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description A strong ETag ("<version>"), a comma-separated list of them, or *; the write happens only if it matches (412). Not an entity-tag (e.g. an unquoted 3): 400. */
+                /**
+                 * @description A strong ETag ("<version>"), a comma-separated list of them, or *; the write happens only if it matches (412). Not an entity-tag (e.g. an unquoted 3): 400.
+                 * @example "3"
+                 */
                 "If-Match"?: string;
             };
             path: {
@@ -2378,7 +2384,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description A strong ETag ("<version>"), a comma-separated list of them, or *; the write happens only if it matches (412). Not an entity-tag (e.g. an unquoted 3): 400. */
+                /**
+                 * @description A strong ETag ("<version>"), a comma-separated list of them, or *; the write happens only if it matches (412). Not an entity-tag (e.g. an unquoted 3): 400.
+                 * @example "3"
+                 */
                 "If-Match"?: string;
             };
             path: {

@@ -118,7 +118,7 @@ def sync_detailed(
 
     Args:
         user_session_id (str):
-        if_match (str | Unset):  Example: "3".
+        if_match (str | Unset):
         body (ChatStateReplace):
 
     Raises:
@@ -153,7 +153,7 @@ def sync(
 
     Args:
         user_session_id (str):
-        if_match (str | Unset):  Example: "3".
+        if_match (str | Unset):
         body (ChatStateReplace):
 
     Raises:
@@ -183,7 +183,7 @@ async def asyncio_detailed(
 
     Args:
         user_session_id (str):
-        if_match (str | Unset):  Example: "3".
+        if_match (str | Unset):
         body (ChatStateReplace):
 
     Raises:
@@ -216,7 +216,7 @@ async def asyncio(
 
     Args:
         user_session_id (str):
-        if_match (str | Unset):  Example: "3".
+        if_match (str | Unset):
         body (ChatStateReplace):
 
     Raises:

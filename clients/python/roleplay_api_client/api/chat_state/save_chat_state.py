@@ -112,7 +112,7 @@ def sync_detailed(
     """Save a chat state: create it (201) or replace it (200)
 
     Args:
-        if_match (str | Unset):  Example: "3".
+        if_match (str | Unset):
         body (ChatStateUpsert):
 
     Raises:
@@ -144,7 +144,7 @@ def sync(
     """Save a chat state: create it (201) or replace it (200)
 
     Args:
-        if_match (str | Unset):  Example: "3".
+        if_match (str | Unset):
         body (ChatStateUpsert):
 
     Raises:
@@ -171,7 +171,7 @@ async def asyncio_detailed(
     """Save a chat state: create it (201) or replace it (200)
 
     Args:
-        if_match (str | Unset):  Example: "3".
+        if_match (str | Unset):
         body (ChatStateUpsert):
 
     Raises:
@@ -201,7 +201,7 @@ async def asyncio(
     """Save a chat state: create it (201) or replace it (200)
 
     Args:
-        if_match (str | Unset):  Example: "3".
+        if_match (str | Unset):
         body (ChatStateUpsert):
 
     Raises:
