@@ -107,7 +107,8 @@ class WerkzeugAccessFilter(logging.Filter):
     per request (with its id); werkzeug's startup and error messages still pass."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not (isinstance(record.msg, str) and record.msg.endswith('] "%s" %s %s\n'))
+        # werkzeug's _log strips the handler's trailing newline; accept either form.
+        return not (isinstance(record.msg, str) and record.msg.rstrip().endswith('] "%s" %s %s'))
 
 
 def configure_logging(app: Flask) -> None:
