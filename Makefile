@@ -49,6 +49,11 @@ format: dev  ## apply ruff's formatting and safe fixes
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+.PHONY: reset
+reset:  ## delete the local SQLite database (stop make run first); the next run starts fresh
+	rm -f instance/roleplay.db instance/roleplay.db-wal instance/roleplay.db-shm
+	@echo "local database removed; make run creates, migrates and seeds a new one"
+
 clean:  ## remove the virtualenv, caches and the local database
 	rm -rf $(VENV) .pytest_cache .ruff_cache instance/roleplay.db*
 
@@ -68,3 +73,36 @@ reliability: dev  ## the full reliability run: 5,000+ fuzz cases, kill -9, datab
 
 bench: install  ## gunicorn + PostgreSQL under wrk, beside pgbench ceilings (BENCH_DATABASE_URL)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+.PHONY: e2e-deps
+e2e-deps:  ## Debian's chromium for the docs rendering test (installed only when missing; root)
+	@command -v chromium >/dev/null || { \
+	    echo "installing chromium (apt-get)"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium \
+	        || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }; }
+
+# ---- generated clients (clients/README.md) ---------------------------------------------------
+NPM_CI := npm ci --no-audit --no-fund --prefix clients/ts
+
+.PHONY: clients clients-check
+clients: dev  ## regenerate clients/ from the OpenAPI document (exported without a server)
+	$(BIN)/python -m roleplay_api.openapi clients/openapi.json
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/openapi-python-client generate --overwrite \
+	    --path clients/openapi.json --meta none --config clients/python/config.yaml \
+	    --output-path clients/python/roleplay_api_client
+	$(NPM_CI) --silent
+	cd clients/ts && npx --no-install openapi-typescript ../openapi.json -o src/schema.d.ts
+
+clients-check: dev  ## TypeScript: types match the document, and they and the example pass tsc --strict
+	@if ! command -v node >/dev/null; then \
+	    if [ "$${CI:-}" = true ]; then echo "clients-check: node is required under CI" >&2; exit 1; fi; \
+	    echo "clients-check skipped: node is not installed"; exit 0; fi; \
+	set -e; $(NPM_CI) --silent; \
+	$(BIN)/python -m roleplay_api.openapi > clients/ts/.openapi-now.json; \
+	cd clients/ts; npx --no-install openapi-typescript .openapi-now.json -o .schema-now.d.ts --silent; \
+	rm -f .openapi-now.json; \
+	if ! cmp -s .schema-now.d.ts src/schema.d.ts; then \
+	    diff -u src/schema.d.ts .schema-now.d.ts | head -40; rm -f .schema-now.d.ts; \
+	    echo "clients/ts/src/schema.d.ts is stale: run make clients" >&2; exit 1; fi; \
+	rm -f .schema-now.d.ts; \
+	npx --no-install tsc --strict --noEmit -p . && echo "clients-check: TypeScript types and example compile (tsc --strict)"

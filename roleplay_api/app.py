@@ -71,9 +71,10 @@ def register_blueprints(app: Flask) -> None:
     api = current_api(app)
     for module in (ops, auth, roleplay):
         api.register_blueprint(module.blp)
-    from roleplay_api.api import chat_state
+    from roleplay_api.api import chat_state, docs
 
     api.register_blueprint(chat_state.blp)
+    docs.register_docs(app)  # plain Flask routes: the index and Swagger UI's files
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -160,7 +160,14 @@ def load_config(
         "OPENAPI_URL_PREFIX": "/api",
         "OPENAPI_JSON_PATH": "openapi.json",
         "OPENAPI_SWAGGER_UI_PATH": "/docs",
-        "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+        # Swagger UI's files come from the swagger-ui-bundle package (roleplay_api.api.docs):
+        # the docs work offline. No validator badge: it would call validator.swagger.io.
+        "OPENAPI_SWAGGER_UI_URL": "/api/docs/assets/",
+        "OPENAPI_SWAGGER_UI_CONFIG": {
+            "validatorUrl": None,
+            "displayOperationId": True,
+            "deepLinking": True,
+        },
         "JSON_SORT_KEYS": False,
     }
     if testing:

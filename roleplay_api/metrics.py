@@ -75,6 +75,7 @@ def request_metrics(app: Flask) -> RequestMetrics | None:
 def register_metrics(app: Flask) -> None:
     """Request counts and latency by endpoint rule (not raw path: session ids would explode
     the label set), plus exceptions. The exporter serves /metrics; RequestMetrics records.
+    /metrics is Prometheus' text format, not part of the API: it is not in the OpenAPI document.
 
     Under gunicorn, gunicorn.conf.py sets PROMETHEUS_MULTIPROC_DIR: every worker writes its
     samples there and /metrics, whichever worker answers, reads them all. Without it (flask run,
@@ -101,23 +102,3 @@ def register_metrics(app: Flask) -> None:
     def count_exception(exc: BaseException | None) -> None:
         if exc is not None:
             recorder.record_exception(request.method)
-
-    _document(app)
-
-
-def _document(app: Flask) -> None:
-    """The exporter's route is plain Flask; describe it in the OpenAPI document by hand."""
-    from roleplay_api.api.base import current_api
-
-    text = {"text/plain": {"schema": {"type": "string"}}}
-    (rule,) = (r for r in app.url_map.iter_rules() if r.endpoint == "prometheus_metrics")
-    current_api(app).spec.path(
-        rule=rule,  # flask-smorest's plugin derives the path from the Flask rule
-        operations={
-            "get": {
-                "tags": ["operations"],
-                "summary": "Prometheus metrics: requests, latency and errors by endpoint",
-                "responses": {"200": {"description": "Prometheus text format", "content": text}},
-            }
-        },
-    )

@@ -102,6 +102,15 @@ class LineHandler(logging.StreamHandler):
             self.handleError(record)
 
 
+class WerkzeugAccessFilter(logging.Filter):
+    """Drops the development server's own access line: roleplay_api.access already logs one
+    per request (with its id); werkzeug's startup and error messages still pass."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        # werkzeug's _log strips the handler's trailing newline; accept either form.
+        return not (isinstance(record.msg, str) and record.msg.rstrip().endswith('] "%s" %s %s'))
+
+
 def configure_logging(app: Flask) -> None:
     handler = LineHandler(sys.stderr)
     if app.config["LOG_FORMAT"] == "json":
@@ -118,6 +127,9 @@ def configure_logging(app: Flask) -> None:
         logger.addHandler(handler)
         logger.setLevel(app.config["LOG_LEVEL"])
         logger.propagate = False
+    werkzeug_log = logging.getLogger("werkzeug")
+    if not any(isinstance(f, WerkzeugAccessFilter) for f in werkzeug_log.filters):
+        werkzeug_log.addFilter(WerkzeugAccessFilter())
 
 
 def remember_user() -> None:

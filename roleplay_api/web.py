@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import orjson
-from flask import Flask, request
+from flask import Flask, Response, request
 from flask.json.provider import DefaultJSONProvider
 
 from roleplay_api.errors import APIError, PayloadTooLarge
@@ -77,6 +77,13 @@ def register_request_guards(app: Flask) -> None:
             raise UnsupportedMediaType()
         if limit and has_body and request.content_length is None:
             _buffer_chunked_body(limit)
+
+    @app.after_request
+    def drop_type_of_empty_answers(response: Response) -> Response:
+        """A 204 or 304 has no body, so no body type (Flask would say text/html)."""
+        if response.status_code in (204, 304):
+            response.headers.pop("Content-Type", None)
+        return response
 
 
 def _buffer_chunked_body(limit: int) -> None:

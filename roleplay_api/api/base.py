@@ -14,11 +14,14 @@ from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import HTTPException
 
 from roleplay_api.errors import handle_http_exception
+from roleplay_api.openapi import ContractSpec
 from roleplay_api.schemas.common import ErrorSchema
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 BEARER_AUTH = {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
+# Chat-state: an X-API-Key only when the server configures keys, so either requirement holds.
+API_KEY_OPTIONAL = [{"apiKeyAuth": []}, {}]
 
 
 class Parser(FlaskParser):
@@ -50,6 +53,13 @@ class Api(flask_smorest.Api):
     """flask-smorest's Api with the contract's error body (its own drops the Allow header)."""
 
     ERROR_SCHEMA = ErrorSchema
+
+    def _init_spec(self, **kwargs: Any) -> None:
+        super()._init_spec(**kwargs)
+        # flask-smorest builds a plain APISpec; ContractSpec only finishes what to_dict returns
+        # (roleplay_api.openapi), so the served document, `flask openapi write` and the
+        # clients' export are one document.
+        self.spec.__class__ = ContractSpec
 
     def handle_http_exception(self, error: HTTPException) -> flask.Response:
         return handle_http_exception(error)

@@ -13,7 +13,7 @@ from typing import Any
 from flask import Response, current_app, request
 from werkzeug.routing import PathConverter
 
-from roleplay_api.api.base import Blueprint
+from roleplay_api.api.base import API_KEY_OPTIONAL, Blueprint
 from roleplay_api.schemas.chat_state import (
     USER_SESSION_ID_DOC,
     ChatStateRecordSchema,
@@ -22,6 +22,7 @@ from roleplay_api.schemas.chat_state import (
     ChatStateUpsertSchema,
 )
 from roleplay_api.services import chat_state as chat_state_service
+from roleplay_api.services.chat_state_rules import IF_MATCH_PATTERN
 
 blp = Blueprint(
     "chat-state",
@@ -33,13 +34,6 @@ blp = Blueprint(
 # Instances, not classes: webargs would build a new schema object on every request.
 UPSERT_SCHEMA = ChatStateUpsertSchema()
 REPLACE_SCHEMA = ChatStateReplaceSchema()
-_API_KEY = {
-    "in": "header",
-    "name": "X-API-Key",
-    "required": False,
-    "schema": {"type": "string"},
-    "description": "Required (401 without, 403 wrong) when CHAT_STATE_API_KEYS is configured",
-}
 _ID = {
     "in": "path",
     "name": "user_session_id",
@@ -51,8 +45,10 @@ _IF_MATCH = {
     "in": "header",
     "name": "If-Match",
     "required": False,
-    "schema": {"type": "string", "example": '"3"'},
-    "description": 'A strong ETag ("<version>") or *; the write happens only if it matches (412)',
+    "schema": {"type": "string", "pattern": IF_MATCH_PATTERN},
+    "example": '"3"',
+    "description": 'A strong ETag ("<version>"), a comma-separated list of them, or *; the '
+    "write happens only if it matches (412). Not an entity-tag (e.g. an unquoted 3): 400.",
 }
 _ETAG = {
     "ETag": {"description": 'The record\'s version, "<version>"', "schema": {"type": "string"}}
@@ -72,6 +68,7 @@ _ONE = "/<chat_state_id:user_session_id>"
 
 
 def _api_key_errors(view: Any) -> Any:
+    view = blp.doc(security=API_KEY_OPTIONAL)(view)
     view = blp.alt_response(401, response="DEFAULT_ERROR", description="X-API-Key missing")(view)
     return blp.alt_response(403, response="DEFAULT_ERROR", description="X-API-Key wrong")(view)
 
@@ -91,7 +88,7 @@ def _record_response(record: dict[str, Any], status: int = 200) -> Response:
     return response
 
 
-@blp.post("", parameters=[_API_KEY])
+@blp.post("")
 @blp.arguments(UPSERT_SCHEMA)
 @blp.response(201, ChatStateRecordSchema, description="Created", headers=_ETAG)
 @blp.alt_response(
@@ -113,7 +110,7 @@ def upsert_chat_state(body: dict[str, Any]) -> Response:
     return _record_response(record, 201 if created else 200)
 
 
-@blp.get(_ONE, parameters=[_ID, _API_KEY])
+@blp.get(_ONE, parameters=[_ID])
 @blp.response(200, ChatStateSchema, headers=_ETAG)
 @blp.alt_response(400, response="DEFAULT_ERROR", description="Invalid user_session_id")
 @blp.alt_response(404, response="DEFAULT_ERROR", description="No such chat state")
@@ -123,7 +120,7 @@ def get_chat_state(user_session_id: str) -> Response:
     return _record_response(chat_state_service.get_chat_state(user_session_id))
 
 
-@blp.put(_ONE, parameters=[_ID, _API_KEY])
+@blp.put(_ONE, parameters=[_ID])
 @blp.arguments(REPLACE_SCHEMA)
 @blp.response(200, ChatStateRecordSchema, headers=_ETAG)
 @blp.alt_response(404, response="DEFAULT_ERROR", description="No such chat state")
@@ -143,7 +140,7 @@ def replace_chat_state(body: dict[str, Any], user_session_id: str) -> Response:
     return _record_response(record)
 
 
-@blp.delete(_ONE, parameters=[_ID, _API_KEY])
+@blp.delete(_ONE, parameters=[_ID])
 @blp.response(204, description="Deleted")
 @blp.alt_response(400, response="DEFAULT_ERROR", description="Invalid user_session_id")
 @blp.alt_response(404, response="DEFAULT_ERROR", description="No such chat state")
@@ -153,4 +150,4 @@ def replace_chat_state(body: dict[str, Any], user_session_id: str) -> Response:
 def delete_chat_state(user_session_id: str) -> Response:
     """Delete a chat state"""
     chat_state_service.delete_chat_state(user_session_id, if_match=request.headers.get("If-Match"))
-    return Response(status=204)
+    return Response(status=204)  # without a Content-Type: roleplay_api.web drops it on 204

@@ -10,9 +10,6 @@ from roleplay_api.models import DIFFICULTIES
 from roleplay_api.schemas.common import BaseSchema, Text, envelope
 
 MAX_MESSAGE_CHARS = 2000
-DIFFICULTY_PATTERN = "^(?:{})$".format(
-    "|".join("".join(f"[{c}{c.lower()}]" for c in name) for name in DIFFICULTIES)
-)
 
 
 # Tells OpenAPI readers (and fuzzers) what not_blank enforces: some non-space character; and,
@@ -25,21 +22,21 @@ def not_blank(value: str) -> None:
         raise ValidationError("Must not be blank.")
 
 
-class Difficulty(Text):
-    """One of DIFFICULTIES, accepted in any case and loaded upper case."""
+class Difficulty(fields.String):
+    """One of DIFFICULTIES, accepted in any case and loaded upper case.
+
+    The OpenAPI document names the upper-case enum (one shared ``Difficulty`` schema, see
+    roleplay_api.openapi) and says that input is case-insensitive: generated clients get a
+    real enum, and hand-written ones may still send "beginner".
+    """
 
     def __init__(self, **kwargs: Any) -> None:
-        # A pattern, not an enum: the OpenAPI document must admit "beginner" as we do.
-        metadata = {
-            "pattern": DIFFICULTY_PATTERN,
-            "description": f"One of {', '.join(DIFFICULTIES)}, in any case",
-            **kwargs.pop("metadata", {}),
-        }
+        metadata = {"enum": list(DIFFICULTIES), **kwargs.pop("metadata", {})}
         super().__init__(metadata=metadata, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         result = super()._deserialize(value, attr, data, **kwargs)
-        # ASCII only: str.upper() turns a dotless i (U+0131) into "I", past the pattern.
+        # ASCII only: str.upper() turns a dotless i (U+0131) into "I". NUL never matches.
         result = result.upper() if result.isascii() else result
         if result not in DIFFICULTIES:
             raise ValidationError(f"Must be one of: {', '.join(DIFFICULTIES)}.")
@@ -176,6 +173,12 @@ class HistoryMessageSchema(BaseSchema):
 
 class SessionDetailSchema(SessionSummarySchema):
     messages = fields.List(fields.Nested(HistoryMessageSchema), required=True)
+    opening_line = fields.String(
+        data_key="openingLine",
+        required=True,
+        metadata={"description": "The persona's first line, before the trainee's first message"},
+    )
+    persona_name = fields.String(data_key="personaName", required=True)
     feedback = fields.Nested(FinalFeedbackSchema, required=True, allow_none=True)
     max_exchanges = fields.Integer(data_key="maxExchanges", required=True)
 

@@ -135,7 +135,8 @@ def upsert_chat_state(
         return row._asdict(), row.version == 1
     row = _conditional_update(params, precondition)
     if row is None:
-        raise PreconditionFailed()
+        current = autocommit.first(_EXISTS, {"key": user_session_id})
+        raise _stale(current.version if current is not None else None)
     return row._asdict(), False
 
 
@@ -195,9 +196,18 @@ def _raise_absent_or_stale(user_session_id: str, if_match: Precondition) -> None
     """
     if if_match is None or if_match == "*":
         raise NotFound("No chat state for this user_session_id")
-    if autocommit.first(_EXISTS, {"key": user_session_id}) is None:
+    current = autocommit.first(_EXISTS, {"key": user_session_id})
+    if current is None:
         raise NotFound("No chat state for this user_session_id")
-    raise PreconditionFailed()
+    raise _stale(current.version)
+
+
+def _stale(version: int | None) -> PreconditionFailed:
+    """The 412, naming the current version (header and body) when there is a record."""
+    if version is None:  # POST with If-Match for a key that does not exist: nothing to name
+        return PreconditionFailed()
+    tag = etag(version)
+    return PreconditionFailed(details={"etag": tag, "version": version}, headers={"ETag": tag})
 
 
 # ---- maintenance ---------------------------------------------------------------------------

@@ -15,22 +15,29 @@ from roleplay_api.schemas.chat_state import USER_SESSION_ID_RE, USER_SESSION_ID_
 
 # None: no If-Match; "*": any existing record; a set: one of these versions (empty: none can match).
 Precondition = Literal["*"] | frozenset[int] | None
-_ETAG = re.compile(r'"([1-9][0-9]{0,9})"')
+# RFC 9110's If-Match: "*" or a list of entity-tags ([W/]"<etagc>*"). Also in the OpenAPI
+# document, so clients and fuzzers know a bare 3 is malformed (400), not merely stale (412).
+_ENTITY_TAG = r'(?:W/)?"[!#-~]*"'  # obs-text (bytes >= 0x80) left out: no client sends it
+IF_MATCH_PATTERN = rf"^ *(?:\*|{_ENTITY_TAG}(?: *, *{_ENTITY_TAG})*) *$"
+IF_MATCH_RULE = 'If-Match must be "*" or quoted entity-tags such as "3" (a comma-separated list)'
+_IF_MATCH = re.compile(IF_MATCH_PATTERN)
+_TAG = re.compile(r'(W/)?"([^"]*)"')
+_VERSION = re.compile(r"[1-9][0-9]{0,9}")
 _MAX_VERSION = 2**31 - 1  # the column is a 32-bit integer
 
 
 def parse_if_match(header: str | None) -> Precondition:
-    """``"N"`` (or a comma-separated list of them) or ``*``; weak or malformed tags never match."""
+    """``*`` or entity-tags; only strong ``"N"`` tags can match. Not the header's syntax: 400."""
     if header is None:
         return None
-    header = header.strip()
-    if header == "*":
+    if not _IF_MATCH.fullmatch(header):
+        raise BadRequest(IF_MATCH_RULE, details={"If-Match": [IF_MATCH_RULE]})
+    if header.strip() == "*":
         return "*"
     versions = set()
-    for tag in header.split(","):
-        match = _ETAG.fullmatch(tag.strip())
-        if match and int(match.group(1)) <= _MAX_VERSION:
-            versions.add(int(match.group(1)))
+    for weak, tag in _TAG.findall(header):
+        if not weak and _VERSION.fullmatch(tag) and int(tag) <= _MAX_VERSION:
+            versions.add(int(tag))
     return frozenset(versions)
 
 

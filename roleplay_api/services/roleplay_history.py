@@ -14,7 +14,7 @@ from roleplay_api.errors import NotFound
 from roleplay_api.extensions import db
 from roleplay_api.models import RoleplaySession
 from roleplay_api.services.coach import MAX_EXCHANGES
-from roleplay_api.services.roleplay import OWNED_SESSION, owned_session_params
+from roleplay_api.services.roleplay import OWNED_SESSION, owned_session_params, resolve_brief
 
 RECENT_COUNT = 5
 
@@ -115,7 +115,12 @@ def get_session(user_id: int, session_id: str) -> dict[str, Any]:
     if session is None:
         raise NotFound("Session not found")
     detail = {column.key: getattr(session, column.key) for column in _SUMMARY_COLUMNS}
+    # How the persona opened, for a resume screen: the history holds only the exchanges. Start
+    # took both from the scenario's brief (the general persona for an unknown id); so does this.
+    persona = resolve_brief(session.scenario_id).persona
     detail.update(
+        opening_line=str(persona.get("openingLine", "")),
+        persona_name=str(persona.get("name", "")),
         is_active=session.is_active,
         messages=session.messages or [],
         feedback=session.feedback,

@@ -146,14 +146,50 @@ def test_put_with_current_if_match_wins_and_stale_gets_412(client, app):
     assert stored(app, "im").version == 2
 
 
-@pytest.mark.parametrize("tag", ['W/"1"', "1", '"01"', '"one"', "", '"1', '"99999999999"'])
-def test_weak_or_malformed_if_match_never_matches(client, app, tag):
+@pytest.mark.parametrize("tag", ['W/"1"', '"01"', '"one"', '"99999999999"', 'W/"1", "0"'])
+def test_weak_or_foreign_if_match_never_matches(client, app, tag):
     save(client, "weak")
     response = client.put(f"{URL}/weak", json={"chat_state": "[9]"}, headers={"If-Match": tag})
     error_of(response, 412, "precondition_failed")
     error_of(client.delete(f"{URL}/weak", headers={"If-Match": tag}), 412, "precondition_failed")
     error_of(save_if(client, "weak", tag), 412, "precondition_failed")
     assert stored(app, "weak").version == 1
+
+
+@pytest.mark.parametrize("tag", ["1", "", '"1', "one", '"1",,"2"', "* , *"])
+def test_malformed_if_match_is_400_and_changes_nothing(client, app, tag):
+    save(client, "bad")
+    for response in (
+        client.put(f"{URL}/bad", json={"chat_state": "[9]"}, headers={"If-Match": tag}),
+        client.delete(f"{URL}/bad", headers={"If-Match": tag}),
+        save_if(client, "bad", tag),
+    ):
+        error = error_of(response, 400, "validation_error")
+        assert "If-Match" in error["message"]
+        assert "If-Match" in error["details"]
+    assert stored(app, "bad").version == 1
+
+
+def test_412_names_the_current_etag(client):
+    save(client, "cur")
+    client.put(f"{URL}/cur", json={"chat_state": "[1]"})
+    for response in (
+        client.put(f"{URL}/cur", json={"chat_state": "[2]"}, headers={"If-Match": '"1"'}),
+        client.delete(f"{URL}/cur", headers={"If-Match": '"1"'}),
+        save_if(client, "cur", '"1"'),
+    ):
+        error = error_of(response, 412, "precondition_failed")
+        assert error["message"] == "If-Match does not match the current version"
+        assert response.headers["ETag"] == '"2"'
+        assert error["details"] == {"etag": '"2"', "version": 2}
+
+
+def test_delete_answers_204_with_no_body_type(client):
+    save(client, "gone")
+    response = client.delete(f"{URL}/gone")
+    assert response.status_code == 204
+    assert response.data == b""
+    assert "Content-Type" not in response.headers
 
 
 def test_if_match_star_and_lists(client):

@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 
 def test_healthz(client):
     response = client.get("/healthz")
@@ -56,7 +58,30 @@ def test_openapi_document_describes_the_endpoints(client):
     assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
 
 
-def test_docs_page_is_served(client):
-    response = client.get("/api/docs")
+@pytest.mark.parametrize("path", ["/api/docs", "/api/docs/"])
+def test_docs_page_is_served_with_local_assets(client, path):
+    response = client.get(path)
     assert response.status_code == 200
-    assert "swagger" in response.get_data(as_text=True).lower()
+    page = response.get_data(as_text=True)
+    assert "swagger" in page.lower()
+    assert "https://" not in page and "http://" not in page  # no CDN: works offline
+    for asset in re.findall(r'(?:src|href)="([^"]+)"', page):
+        assert asset.startswith("/api/docs/assets/"), asset
+        served = client.get(asset)
+        served.close()  # a file-backed response
+        assert served.status_code == 200, asset
+
+
+@pytest.mark.parametrize("path", ["/", "/api"])
+def test_index_points_to_docs_openapi_and_health(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["name"] == "roleplay-api" and body["version"]
+    assert body["links"] == {
+        "docs": "/api/docs",
+        "openapi": "/api/openapi.json",
+        "health": "/healthz",
+    }
+    for link in body["links"].values():
+        assert client.get(link).status_code == 200

@@ -163,6 +163,22 @@ def test_detail_compat_shape_and_feedback_null_until_ended(client, auth_headers)
     assert datetime.fromisoformat(detail["completedAt"]).utcoffset() == timedelta(0)
 
 
+@pytest.mark.parametrize("scenario_id", ["homeowner_objection", "test"])
+def test_detail_names_the_persona_and_its_opening_line(app, client, auth_headers, scenario_id):
+    # A resume screen shows how the buyer opened: the same line and name start answered.
+    from roleplay_api.services.scenarios import seed_scenarios
+
+    with app.app_context():
+        seed_scenarios()
+    started = start(client, auth_headers, scenarioId=scenario_id, difficulty="pro")
+    send(client, auth_headers, started["sessionId"], "Hello")
+    detail = data_of(client.get(f"{BASE}/sessions/{started['sessionId']}", headers=auth_headers))
+    assert detail["openingLine"] == started["openingLine"] != ""
+    assert detail["personaName"] == started["personaName"] != ""
+    assert detail["difficulty"] == "PRO"
+    assert detail["messages"][0]["role"] == "user"
+
+
 def test_stats_of_a_new_user(client, auth_headers):
     assert data_of(client.get(f"{BASE}/stats", headers=auth_headers)) == {
         "totalSessions": 0,

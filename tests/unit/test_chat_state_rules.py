@@ -24,9 +24,7 @@ from roleplay_api.services.chat_state_rules import (
         ('W/"1"', frozenset()),
         ('"01"', frozenset()),
         ('"0"', frozenset()),
-        ("1", frozenset()),
         ('"abc"', frozenset()),
-        ("", frozenset()),
         ('"2147483647"', frozenset({2147483647})),
         ('"2147483648"', frozenset()),
         ('W/"1", "2"', frozenset({2})),
@@ -34,6 +32,13 @@ from roleplay_api.services.chat_state_rules import (
 )
 def test_parse_if_match(header, expected):
     assert parse_if_match(header) == expected
+
+
+@pytest.mark.parametrize("header", ["1", "", '"1', "abc", '"1",,"2"', '"a"b"'])
+def test_parse_if_match_refuses_what_is_not_an_entity_tag(header):
+    with pytest.raises(BadRequest) as raised:
+        parse_if_match(header)
+    assert "If-Match" in raised.value.message
 
 
 def test_etag_is_strong_and_quoted():

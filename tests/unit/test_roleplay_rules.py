@@ -1,12 +1,9 @@
 """Pure pieces of the roleplay service and schemas: ids, briefs, turns, scores, validation."""
 
-import re
-
 import pytest
 from marshmallow import ValidationError
 
 from roleplay_api.schemas.roleplay import (
-    DIFFICULTY_PATTERN,
     MessageInSchema,
     SessionQuerySchema,
     StartSessionSchema,
@@ -109,15 +106,13 @@ def test_query_schema_defaults_and_bounds():
             SessionQuerySchema().load(bad)
 
 
-@pytest.mark.parametrize("given", ["EASY", "el\u0131te", "beginner ", ""])
-def test_difficulty_outside_the_documented_pattern_is_refused(given):
+@pytest.mark.parametrize("given", ["EASY", "el\u0131te", "beginner ", "", "PRO\x00"])
+def test_difficulty_outside_the_enum_in_any_case_is_refused(given):
     with pytest.raises(ValidationError):
         StartSessionSchema().load({"scenarioId": "a", "scenarioTitle": "b", "difficulty": given})
-    assert not re.fullmatch(DIFFICULTY_PATTERN, given)
 
 
 @pytest.mark.parametrize("given", ["beginner", "Rookie", "pRO", "elite", "NIGHTMARE"])
-def test_difficulty_inside_the_documented_pattern_is_accepted(given):
-    assert re.fullmatch(DIFFICULTY_PATTERN, given)
+def test_difficulty_in_the_enum_in_any_case_is_accepted(given):
     body = StartSessionSchema().load({"scenarioId": "a", "scenarioTitle": "b", "difficulty": given})
     assert body["difficulty"] == given.upper()

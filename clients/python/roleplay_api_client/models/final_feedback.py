@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="FinalFeedback")
+
+
+@_attrs_define
+class FinalFeedback:
+    """
+    Attributes:
+        strengths (list[str]):
+        improvements (list[str]):
+        tips (list[str]):
+    """
+
+    strengths: list[str]
+    improvements: list[str]
+    tips: list[str]
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        strengths = self.strengths
+
+        improvements = self.improvements
+
+        tips = self.tips
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "strengths": strengths,
+                "improvements": improvements,
+                "tips": tips,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        strengths = cast(list[str], d.pop("strengths"))
+
+        improvements = cast(list[str], d.pop("improvements"))
+
+        tips = cast(list[str], d.pop("tips"))
+
+        final_feedback = cls(
+            strengths=strengths,
+            improvements=improvements,
+            tips=tips,
+        )
+
+        final_feedback.additional_properties = d
+        return final_feedback
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

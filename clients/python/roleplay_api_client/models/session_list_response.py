@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+
+if TYPE_CHECKING:
+    from ..models.session_list import SessionList
+
+
+T = TypeVar("T", bound="SessionListResponse")
+
+
+@_attrs_define
+class SessionListResponse:
+    """
+    Attributes:
+        success (bool):
+        data (SessionList):
+    """
+
+    success: bool
+    data: SessionList
+
+    def to_dict(self) -> dict[str, Any]:
+        success = self.success
+
+        data = self.data.to_dict()
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "success": success,
+                "data": data,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.session_list import SessionList  # noqa: PLC0415
+
+        d = dict(src_dict)
+        success = d.pop("success")
+
+        data = SessionList.from_dict(d.pop("data"))
+
+        session_list_response = cls(
+            success=success,
+            data=data,
+        )
+
+        return session_list_response
