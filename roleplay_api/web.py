@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
 import logging
 import weakref
@@ -92,25 +91,3 @@ def _buffer_chunked_body(limit: int) -> None:
     # The request's stream is built lazily from the environ: hand it the buffered body.
     request.environ["wsgi.input"] = io.BytesIO(data)
     request.environ["CONTENT_LENGTH"] = str(len(data))
-
-
-def register_session_teardown(app: Flask) -> None:
-    """Close the request's database session without letting a dead connection fail the response.
-
-    Flask-SQLAlchemy's own teardown rolls back the open transaction; when the database died
-    during the request that rollback raises, gunicorn turns it into an HTML 500 and the client
-    never sees the (already computed) answer. Registered after ``db.init_app`` so it runs first.
-    """
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from roleplay_api.extensions import db
-
-    @app.teardown_appcontext
-    def close_session(_exc: BaseException | None) -> None:
-        try:
-            db.session.remove()
-        except SQLAlchemyError as error:
-            log.warning("closing the database session failed: %s", error.__class__.__name__)
-            with contextlib.suppress(SQLAlchemyError):
-                db.session.invalidate()  # drop the connection; no rollback on a dead socket
-            db.session.registry.clear()

@@ -15,13 +15,13 @@ from werkzeug.routing import PathConverter
 
 from roleplay_api.api.base import Blueprint
 from roleplay_api.schemas.chat_state import (
-    USER_SESSION_ID_DOC,
     ChatStateRecordSchema,
     ChatStateReplaceSchema,
     ChatStateSchema,
     ChatStateUpsertSchema,
 )
 from roleplay_api.services import chat_state as chat_state_service
+from roleplay_api.services.chat_state_rules import USER_SESSION_ID_DOC, check_api_key, etag
 
 blp = Blueprint(
     "chat-state",
@@ -30,9 +30,6 @@ blp = Blueprint(
     description="A chatbot front end's serialized state, keyed by its own session id",
 )
 
-# Instances, not classes: webargs would build a new schema object on every request.
-UPSERT_SCHEMA = ChatStateUpsertSchema()
-REPLACE_SCHEMA = ChatStateReplaceSchema()
 _API_KEY = {
     "in": "header",
     "name": "X-API-Key",
@@ -81,18 +78,18 @@ def require_api_key() -> None:
     """With CHAT_STATE_API_KEYS set, every chat-state request needs one of them."""
     keys = current_app.config["CHAT_STATE_API_KEYS"]
     if keys and request.method != "OPTIONS":  # CORS preflights carry no custom headers
-        chat_state_service.check_api_key(request.headers.get("X-API-Key"), keys)
+        check_api_key(request.headers.get("X-API-Key"), keys)
 
 
 def _record_response(record: dict[str, Any], status: int = 200) -> Response:
     response = current_app.json.response(record)
     response.status_code = status
-    response.headers["ETag"] = chat_state_service.etag(record["version"])
+    response.headers["ETag"] = etag(record["version"])
     return response
 
 
 @blp.post("", parameters=[_API_KEY])
-@blp.arguments(UPSERT_SCHEMA)
+@blp.arguments(ChatStateUpsertSchema)
 @blp.response(201, ChatStateRecordSchema, description="Created", headers=_ETAG)
 @blp.alt_response(
     200, schema=ChatStateRecordSchema, description="Updated", headers=_ETAG, success=True
@@ -124,7 +121,7 @@ def get_chat_state(user_session_id: str) -> Response:
 
 
 @blp.put(_ONE, parameters=[_ID, _API_KEY])
-@blp.arguments(REPLACE_SCHEMA)
+@blp.arguments(ChatStateReplaceSchema)
 @blp.response(200, ChatStateRecordSchema, headers=_ETAG)
 @blp.alt_response(404, response="DEFAULT_ERROR", description="No such chat state")
 @blp.alt_response(412, response="DEFAULT_ERROR", description="If-Match did not match")

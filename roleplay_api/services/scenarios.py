@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -15,6 +16,8 @@ from roleplay_api.models import Scenario
 from roleplay_api.models.types import utcnow
 
 BUNDLED_LIBRARY = "scenarios.yaml"
+# The general-purpose persona: what a session with an unknown scenario id talks to.
+GENERAL_SCENARIO_ID = "general_objection"
 _FIELDS = ("title", "description", "persona", "skills", "tips")
 
 
@@ -56,6 +59,16 @@ def read_library(path: str | Path | None = None) -> list[dict[str, Any]]:
             raise LibraryError(f"scenario {item['id']!r} appears twice")
         seen.add(item["id"])
     return items
+
+
+@functools.cache
+def _bundled_by_id() -> dict[str, dict[str, Any]]:
+    return {item["id"]: item for item in read_library()}
+
+
+def bundled_scenario(scenario_id: str) -> dict[str, Any]:
+    """One scenario of the bundled library, read once (KeyError for an unknown id)."""
+    return _bundled_by_id()[scenario_id]
 
 
 def seed_scenarios(path: str | Path | None = None) -> SeedResult:

@@ -175,10 +175,10 @@ def test_stats_of_a_new_user(client, auth_headers):
 def test_stats_totals_groups_and_recent(client, register, monkeypatch):
     headers = register()["headers"]
     other = register()["headers"]
-    use_coach(monkeypatch, FakeCoach(scores=(4, 4, 4, 4, 4)))  # 20 per session
+    use_coach(client, monkeypatch, FakeCoach(scores=(4, 4, 4, 4, 4)))  # 20 per session
     a = start(client, headers, scenarioId="bad_timing", difficulty="beginner")["sessionId"]
     finish(client, headers, a)
-    use_coach(monkeypatch, FakeCoach(scores=(10, 10, 10, 10, 10)))  # 50 per session
+    use_coach(client, monkeypatch, FakeCoach(scores=(10, 10, 10, 10, 10)))  # 50 per session
     b = start(client, headers, scenarioId="bad_timing", difficulty="elite")["sessionId"]
     finish(client, headers, b)
     c = start(client, headers, scenarioId="trust_concern", difficulty="elite")["sessionId"]

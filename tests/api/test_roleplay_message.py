@@ -80,7 +80,7 @@ def seed_app(app):
     [("BEGINNER", 56), ("ROOKIE", 70), ("PRO", 84), ("ELITE", 112), ("NIGHTMARE", 168)],
 )
 def test_five_exchange_lifecycle_with_xp(app, client, auth_headers, monkeypatch, difficulty, xp):
-    coach = use_coach(monkeypatch, FakeCoach(scores=(3, 7, 11, 15, 20)))
+    coach = use_coach(client, monkeypatch, FakeCoach(scores=(3, 7, 11, 15, 20)))
     session_id = start(client, auth_headers, difficulty=difficulty.lower())["sessionId"]
     results = finish(client, auth_headers, session_id)
     assert [r["scoreAwarded"] for r in results] == [3, 7, 11, 15, 20]
@@ -108,10 +108,10 @@ def test_five_exchange_lifecycle_with_xp(app, client, auth_headers, monkeypatch,
 
 
 def test_xp_rounds_half_up(client, auth_headers, monkeypatch):
-    use_coach(monkeypatch, FakeCoach(scores=(1, 0, 0, 0, 0)))
+    use_coach(client, monkeypatch, FakeCoach(scores=(1, 0, 0, 0, 0)))
     session_id = start(client, auth_headers, difficulty="ROOKIE")["sessionId"]
     assert finish(client, auth_headers, session_id)[-1]["xpEarned"] == 1  # 1.25 -> 1
-    use_coach(monkeypatch, FakeCoach(scores=(2, 0, 0, 0, 0)))
+    use_coach(client, monkeypatch, FakeCoach(scores=(2, 0, 0, 0, 0)))
     session_id = start(client, auth_headers, difficulty="ROOKIE")["sessionId"]
     assert finish(client, auth_headers, session_id)[-1]["xpEarned"] == 3  # 2.5 -> 3
 
@@ -131,7 +131,7 @@ def test_after_the_fifth_exchange_session_ended_changes_nothing(app, client, aut
 
 
 def test_engine_scores_are_clamped(app, client, auth_headers, monkeypatch):
-    use_coach(monkeypatch, FakeCoach(scores=(99, -5, 20, 0, 0)))
+    use_coach(client, monkeypatch, FakeCoach(scores=(99, -5, 20, 0, 0)))
     session_id = start(client, auth_headers)["sessionId"]
     results = finish(client, auth_headers, session_id)
     assert [r["scoreAwarded"] for r in results] == [20, 0, 20, 0, 0]
@@ -140,7 +140,7 @@ def test_engine_scores_are_clamped(app, client, auth_headers, monkeypatch):
 
 def test_seeded_scenario_brief_reaches_the_engine(app, client, auth_headers, monkeypatch):
     seed_app(app)
-    coach = use_coach(monkeypatch, FakeCoach())
+    coach = use_coach(client, monkeypatch, FakeCoach())
     session_id = start(client, auth_headers, scenarioId="bad_timing", difficulty="elite")[
         "sessionId"
     ]
@@ -236,14 +236,11 @@ def _racing_coach(session_id, races):
     return RacingCoach()
 
 
-def test_a_write_that_lost_a_race_is_judged_again_on_sqlite(
-    app, client, auth_headers, backend, monkeypatch
-):
-    """Where there are no row locks, a stale write is retried from a fresh read, not lost."""
-    if backend != "sqlite":
-        pytest.skip("PostgreSQL locks the row, so this interleaving cannot happen there")
+def test_a_write_that_lost_a_race_is_judged_again(app, client, auth_headers, monkeypatch):
+    """The coach judges with no lock held: a write over a moved version is judged again from a
+    fresh read, not lost (on both databases)."""
     session_id = start(client, auth_headers)["sessionId"]
-    use_coach(monkeypatch, _racing_coach(session_id, races=[1, 1]))
+    use_coach(client, monkeypatch, _racing_coach(session_id, races=[1, 1]))
     data = data_of(send(client, auth_headers, session_id, "Hello"))
     assert data["totalScore"] == data["scoreAwarded"]
     session = stored(app, session_id)

@@ -6,15 +6,16 @@ from datetime import UTC, datetime
 
 import pytest
 
-from roleplay_api.api.roleplay import message_result_body
 from roleplay_api.schemas.common import plain_dumper
 from roleplay_api.schemas.roleplay import (
     MessageResultSchema,
     SessionDetailSchema,
     SessionSummarySchema,
     StartedSessionSchema,
+    dump_message_result,
 )
-from roleplay_api.services.roleplay import MessageResult, StartedSession
+from roleplay_api.services.roleplay import StartedSession
+from roleplay_api.services.roleplay_message import MessageResult
 from roleplay_api.web import OrjsonProvider
 
 CREATED = [
@@ -93,7 +94,7 @@ def test_message_result(app, xp, final):
         xp_earned=xp,
         final_feedback=final,
     )
-    fast = message_result_body(result)
+    fast = dump_message_result(result)
     assert as_served(app, fast) == marshmallow(MessageResultSchema(), result)
     assert ("xpEarned" in fast, "finalFeedback" in fast) == (xp is not None, final is not None)
 
