@@ -7,7 +7,8 @@ import sqlalchemy as sa
 
 from roleplay_api.extensions import db
 from roleplay_api.models import RoleplaySession
-from roleplay_api.services.coach import MAX_SCORE, xp_for
+from roleplay_api.services.coach import MAX_SCORE
+from roleplay_api.services.roleplay_message import xp_for
 from roleplay_api.services.scenarios import seed_scenarios
 from tests.api.roleplay_support import (
     BASE,
