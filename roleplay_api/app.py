@@ -14,7 +14,7 @@ from roleplay_api.config import load_config
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: settings from the environment, then ``config`` overrides (tests)."""
-    from roleplay_api.web import App
+    from roleplay_api.flask_app import App
 
     app = App(__name__, instance_relative_config=True, static_folder=None)
     os.makedirs(app.instance_path, exist_ok=True)
@@ -53,7 +53,8 @@ def register_extensions(app: Flask) -> None:
     from roleplay_api.api.auth import configure_jwt
     from roleplay_api.api.base import BEARER_AUTH, Api
     from roleplay_api.extensions import db, jwt, migrate
-    from roleplay_api.web import OrjsonProvider, register_request_guards
+    from roleplay_api.json_codec import OrjsonProvider
+    from roleplay_api.request_guards import register_request_guards
 
     app.json = OrjsonProvider(app)
     register_request_guards(app)

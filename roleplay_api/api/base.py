@@ -7,33 +7,16 @@ from typing import Any, TypeVar
 
 import flask
 import flask_smorest
-import orjson
 from flask_jwt_extended import jwt_required
-from webargs import core
-from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import HTTPException
 
 from roleplay_api.errors import handle_http_exception
+from roleplay_api.internals import Parser, smorest_api
 from roleplay_api.schemas.common import ErrorSchema
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 BEARER_AUTH = {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
-
-
-class Parser(FlaskParser):
-    """webargs' Flask parser, answering 400 (not 422) and parsing JSON strictly with orjson.
-
-    orjson rejects NaN, lone surrogates and nesting past 1024 levels with a JSONDecodeError
-    (so deeply nested bodies cost bounded CPU and become a 400, not a RecursionError).
-    """
-
-    DEFAULT_VALIDATION_STATUS = 400
-
-    def _raw_load_json(self, req: flask.Request) -> Any:
-        if not is_json_request(req):
-            return core.missing
-        return orjson.loads(req.get_data(cache=True))
 
 
 class Blueprint(flask_smorest.Blueprint):
@@ -56,7 +39,7 @@ class Api(flask_smorest.Api):
 
 
 def current_api(app: flask.Flask) -> Api:
-    return app.extensions["flask-smorest"]["apis"][""]["ext_obj"]
+    return smorest_api(app)
 
 
 def login_required(*, refresh: bool = False, verify_type: bool = True) -> Callable[[F], F]:

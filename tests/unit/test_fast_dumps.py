@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from roleplay_api.json_codec import OrjsonProvider
 from roleplay_api.schemas.common import plain_dumper
 from roleplay_api.schemas.roleplay import (
     MessageResultSchema,
@@ -16,7 +17,6 @@ from roleplay_api.schemas.roleplay import (
 )
 from roleplay_api.services.roleplay import StartedSession
 from roleplay_api.services.roleplay_message import MessageResult
-from roleplay_api.web import OrjsonProvider
 
 CREATED = [
     datetime(2026, 11, 21, 8, 30, 5, 123456, tzinfo=UTC),
