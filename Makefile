@@ -38,8 +38,8 @@ serve: install  ## production: migrate DATABASE_URL, then gunicorn (gunicorn.con
 	$(BIN)/flask db upgrade
 	exec $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
-test: dev  ## run the whole test suite (SQLite, plus PostgreSQL when TEST_DATABASE_URL is set)
-	$(BIN)/pytest $(PYTEST_ARGS)
+test: dev  ## the whole suite on SQLite and PostgreSQL (TEST_DATABASE_URL, else a throwaway cluster)
+	$(BIN)/python -m tests.with_postgres $(BIN)/pytest $(PYTEST_ARGS)
 
 E2E_BINARIES := nginx:nginx redis-server:redis-server
 e2e-deps:  ## install what the e2e tests start (nginx, redis-server) from Debian when missing
