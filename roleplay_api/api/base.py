@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import flask
@@ -36,6 +36,29 @@ class Api(flask_smorest.Api):
 
     def handle_http_exception(self, error: HTTPException) -> flask.Response:
         return handle_http_exception(error)
+
+
+def respond(
+    body: Any, status: int = 200, headers: Mapping[str, str] | None = None
+) -> flask.Response:
+    """What every view returns: its body, dumped by the schema's serializer, as JSON.
+
+    @blp.response still names the schema, for the OpenAPI document; the view has dumped already.
+    """
+    response = flask.current_app.json.response(body)
+    response.status_code = status
+    if headers:
+        response.headers.update(headers)
+    return response
+
+
+def ok(data: Any, status: int = 200) -> flask.Response:
+    """The contract's success envelope around ``data``."""
+    return respond({"success": True, "data": data}, status)
+
+
+def no_content() -> flask.Response:
+    return flask.Response(status=204)
 
 
 def current_api(app: flask.Flask) -> Api:

@@ -13,12 +13,13 @@ from typing import Any
 from flask import Response, current_app, request
 from werkzeug.routing import PathConverter
 
-from roleplay_api.api.base import Blueprint
+from roleplay_api.api.base import Blueprint, no_content, respond
 from roleplay_api.schemas.chat_state import (
     ChatStateRecordSchema,
     ChatStateReplaceSchema,
     ChatStateSchema,
     ChatStateUpsertSchema,
+    dump_record,
 )
 from roleplay_api.services import chat_state as chat_state_service
 from roleplay_api.services.chat_state_rules import USER_SESSION_ID_DOC, check_api_key, etag
@@ -82,10 +83,8 @@ def require_api_key() -> None:
 
 
 def _record_response(record: dict[str, Any], status: int = 200) -> Response:
-    response = current_app.json.response(record)
-    response.status_code = status
-    response.headers["ETag"] = etag(record["version"])
-    return response
+    """A record as the widget reads it (no envelope), with its version as the ETag."""
+    return respond(dump_record(record), status, {"ETag": etag(record["version"])})
 
 
 @blp.post("", parameters=[_API_KEY])
@@ -150,4 +149,4 @@ def replace_chat_state(body: dict[str, Any], user_session_id: str) -> Response:
 def delete_chat_state(user_session_id: str) -> Response:
     """Delete a chat state"""
     chat_state_service.delete_chat_state(user_session_id, if_match=request.headers.get("If-Match"))
-    return Response(status=204)
+    return no_content()

@@ -1,12 +1,10 @@
 """Roleplay training endpoints: scenarios, start, message, sessions list and detail, stats."""
 
 from dataclasses import asdict
-from typing import Any
 
-from flask import Response, current_app
 from flask_jwt_extended import get_jwt_identity
 
-from roleplay_api.api.base import Blueprint, login_required
+from roleplay_api.api.base import Blueprint, login_required, ok
 from roleplay_api.schemas.roleplay import (
     MessageInSchema,
     MessageResultResponse,
@@ -37,13 +35,6 @@ blp = Blueprint(
 )
 
 
-def _ok(data: dict[str, Any], status: int = 200) -> Response:
-    """The success envelope around a dumped body (the schemas in @blp.response document it)."""
-    response = current_app.json.response({"success": True, "data": data})
-    response.status_code = status
-    return response
-
-
 def _user_id() -> int:
     return int(get_jwt_identity())
 
@@ -53,7 +44,7 @@ def _user_id() -> int:
 @blp.response(200, ScenarioListResponse)
 def list_scenarios():
     """The scenario library"""
-    return _ok(dump_scenario_list({"scenarios": scenario_service.list_scenarios()}))
+    return ok(dump_scenario_list({"scenarios": scenario_service.list_scenarios()}))
 
 
 @blp.post("/start")
@@ -65,7 +56,7 @@ def start_session(body):
     started = roleplay_service.start_session(
         _user_id(), body["scenario_id"], body["scenario_title"], body["difficulty"]
     )
-    return _ok(dump_started(asdict(started)), 201)
+    return ok(dump_started(asdict(started)), 201)
 
 
 @blp.post("/<session_id>/message")
@@ -77,7 +68,7 @@ def start_session(body):
 def submit_message(body, session_id):
     """Send the trainee's message; the persona replies and the coach scores it"""
     result = message_service.submit_message(_user_id(), session_id, body["message"])
-    return _ok(dump_message_result(result))
+    return ok(dump_message_result(result))
 
 
 @blp.get("/sessions")
@@ -88,7 +79,7 @@ def list_sessions(query):
     """The caller's sessions, newest first, with the total that match"""
     page = history_service.list_sessions(_user_id(), **query)
     sessions = [dump_summary(summary) for summary in page.sessions]
-    return _ok({"sessions": sessions, "total": page.total})
+    return ok({"sessions": sessions, "total": page.total})
 
 
 @blp.get("/sessions/<session_id>")
@@ -97,7 +88,7 @@ def list_sessions(query):
 @blp.alt_response(404, response="DEFAULT_ERROR", description="No such session of yours")
 def get_session(session_id):
     """One session with its whole message history"""
-    return _ok(dump_session_detail(history_service.get_session(_user_id(), session_id)))
+    return ok(dump_session_detail(history_service.get_session(_user_id(), session_id)))
 
 
 @blp.get("/stats")
@@ -105,4 +96,4 @@ def get_session(session_id):
 @blp.response(200, StatsResponse)
 def get_stats():
     """The caller's progress: totals, by difficulty, by scenario, recent sessions"""
-    return _ok(dump_stats(history_service.get_stats(_user_id())))
+    return ok(dump_stats(history_service.get_stats(_user_id())))

@@ -123,3 +123,23 @@ def test_plain_dumper_refuses_fields_marshmallow_would_change():
         plain_dumper(Formatted())
     with pytest.raises(TypeError, match="dump_default"):
         plain_dumper(Defaulted())
+
+
+@pytest.mark.parametrize("created", CREATED)
+def test_chat_state_record(app, created):
+    import uuid
+
+    from roleplay_api.schemas.chat_state import ChatStateRecordSchema, ChatStateSchema, dump_record
+
+    record = {
+        "session_id": uuid.uuid4(),
+        "user_session_id": "widget-1",
+        "chat_state": '{"step": 1}',
+        "last_activity": created,
+        "created_at": created,
+        "updated_at": created,
+        "version": 3,
+    }
+    assert as_served(app, dump_record(record)) == marshmallow(ChatStateRecordSchema(), record)
+    read = {k: record[k] for k in ("chat_state", "last_activity", "version", "updated_at")}
+    assert as_served(app, dump_record(read)) == marshmallow(ChatStateSchema(), read)
