@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 import yaml
 
+from roleplay_api import database
 from roleplay_api.extensions import db
 from roleplay_api.models import Scenario
 from roleplay_api.models.types import utcnow
@@ -93,5 +94,14 @@ def seed_scenarios(path: str | Path | None = None) -> SeedResult:
     return SeedResult(created, updated, unchanged)
 
 
-def list_scenarios() -> list[Scenario]:
-    return list(db.session.scalars(sa.select(Scenario).order_by(Scenario.position, Scenario.id)))
+_LIST = database.statement(
+    "scenarios.list",
+    sa.select(
+        Scenario.id, Scenario.title, Scenario.description, Scenario.persona, Scenario.skills
+    ).order_by(Scenario.position, Scenario.id),
+)
+
+
+def list_scenarios() -> list[Any]:
+    """The seeded scenarios in library order (rows: id, title, description, persona, skills)."""
+    return database.all_rows(_LIST, {})

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from roleplay_api import database
 from roleplay_api.config import engine_options
+from roleplay_api.database import _compiled
 from roleplay_api.errors import _is_unavailable
 from roleplay_api.models import ChatStateSession
 from roleplay_api.services import chat_state
@@ -43,7 +44,7 @@ def insert(app, key):
 def test_rows_are_what_core_returns(app):
     insert(app, "same-rows")
     with app.app_context():
-        assert database._prepared_for(database.engine(), _EVERYTHING) is not None
+        assert _compiled.prepared_for(database.engine(), _EVERYTHING) is not None
         fast = database.first(_EVERYTHING, {"key": "same-rows"})
         with database.engine().connect() as connection:
             core = connection.execute(_EVERYTHING.sql, {"key": "same-rows"}).first()
@@ -108,7 +109,7 @@ _VERSIONS_IN = database.statement(
 @pytest.mark.postgres_only
 def test_expanding_parameters_go_through_core(app):
     with app.app_context():
-        assert database._prepared_for(database.engine(), _VERSIONS_IN) is None
+        assert _compiled.prepared_for(database.engine(), _VERSIONS_IN) is None
         assert database.all_rows(_VERSIONS_IN, {"v": [1, 2]}) is not None
 
 
@@ -143,7 +144,7 @@ def test_the_compiled_cache_holds_one_entry_per_statement(app, backend):
     with app.app_context():
         for _ in range(50):
             database.first(_EVERYTHING, {"key": "cached"})
-        cache = database._prepared.get(database.engine(), {})
+        cache = _compiled._prepared.get(database.engine(), {})
     if backend == "postgresql":
         assert set(cache) <= database.statement_names()
         assert "test.chat_state_everything" in cache
