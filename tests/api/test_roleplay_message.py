@@ -269,3 +269,21 @@ def test_llm_failure_falls_back_to_rules_and_is_recorded(make_app, register):
     user_turn = session.messages[0]
     assert user_turn["engine"] == "rules-fallback"
     assert user_turn["fallbackReason"]
+
+
+def test_the_coach_is_built_once_per_app_and_used_for_every_message(
+    make_app, register, monkeypatch
+):
+    """create_app builds the configured coach; every message is judged by that one."""
+    from roleplay_api.services.coach import LLMCoach, RulesCoach
+
+    app = make_app(COACH_ENGINE="llm", LLM_BASE_URL="http://127.0.0.1:9/v1", LLM_MODEL="stub")
+    built = app.extensions["coach"]
+    assert isinstance(built, LLMCoach)
+    assert isinstance(make_app().extensions["coach"], RulesCoach)  # the default
+    client = app.test_client()
+    headers = register()["headers"]
+    session_id = start(client, headers)["sessionId"]
+    fake = use_coach(client, monkeypatch, FakeCoach())
+    finish(client, headers, session_id)
+    assert len(fake.judged) == 5
