@@ -8,10 +8,10 @@ PYTEST_ARGS ?=
 export FLASK_APP := wsgi
 
 .DEFAULT_GOAL := help
-.PHONY: help install dev run serve test lint format clean bench
+.PHONY: help install dev run serve test lint format clean bench e2e-deps
 
 help:  ## list the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,8 +38,20 @@ serve: install  ## production: migrate DATABASE_URL, then gunicorn (gunicorn.con
 	$(BIN)/flask db upgrade
 	exec $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
-test: dev  ## run the whole test suite (SQLite, plus PostgreSQL when TEST_DATABASE_URL is set)
-	$(BIN)/pytest $(PYTEST_ARGS)
+test: dev  ## the whole suite on SQLite and PostgreSQL (TEST_DATABASE_URL, else a throwaway cluster)
+	$(BIN)/python -m tests.with_postgres $(BIN)/pytest $(PYTEST_ARGS)
+
+E2E_BINARIES := nginx:nginx redis-server:redis-server
+e2e-deps:  ## install what the e2e tests start (nginx, redis-server) from Debian when missing
+	@for pair in $(E2E_BINARIES); do \
+		bin=$${pair%%:*}; pkg=$${pair##*:}; \
+		command -v $$bin >/dev/null || [ -x /usr/sbin/$$bin ] || missing="$$missing $$pkg"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
 
 lint: dev  ## ruff lint and format check
 	$(BIN)/ruff check .

@@ -62,8 +62,8 @@ threads = _int("GUNICORN_THREADS", 4) if worker_class == "gthread" else 1
 # load generator) across workers; workers x (this - threads) should cover nginx's keepalive.
 worker_connections = _int("GUNICORN_WORKER_CONNECTIONS", 20)
 # Each worker holds two SQLAlchemy pools of DB_POOL_SIZE + DB_MAX_OVERFLOW connections on
-# PostgreSQL (transactions, and roleplay_api.autocommit's single statements: token checks,
-# reads, chat-state, roleplay start), so one instance opens at most workers x 2 x that. Put
+# PostgreSQL (the ORM's, for accounts and the CLI, and roleplay_api.database's single
+# statements: everything else), so one instance opens at most workers x 2 x that. Put
 # PgBouncer in front of PostgreSQL when it adds up.
 
 # A worker silent for this long is killed and replaced; nginx's proxy_read_timeout is longer so

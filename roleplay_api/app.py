@@ -14,7 +14,7 @@ from roleplay_api.config import load_config
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: settings from the environment, then ``config`` overrides (tests)."""
-    from roleplay_api.web import App
+    from roleplay_api.flask_app import App
 
     app = App(__name__, instance_relative_config=True, static_folder=None)
     os.makedirs(app.instance_path, exist_ok=True)
@@ -22,6 +22,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     register_logging(app)
     register_extensions(app)
+    register_coach(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_cli(app)
@@ -45,18 +46,19 @@ def register_logging(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from roleplay_api import models  # noqa: F401  (registers the tables on the metadata)
+    from roleplay_api import (
+        database,
+        models,  # noqa: F401  (registers the tables on the metadata)
+    )
     from roleplay_api.api.auth import configure_jwt
     from roleplay_api.api.base import BEARER_AUTH, Api
     from roleplay_api.extensions import db, jwt, migrate
-    from roleplay_api.web import OrjsonProvider, register_request_guards, register_session_teardown
+    from roleplay_api.json_codec import OrjsonProvider
+    from roleplay_api.request_guards import register_request_guards
 
     app.json = OrjsonProvider(app)
     register_request_guards(app)
-    db.init_app(app)
-    register_session_teardown(app)  # after init_app: teardowns run in reverse order
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        _configure_sqlite(app)
+    database.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     jwt.init_app(app)
     configure_jwt(jwt)
@@ -64,16 +66,22 @@ def register_extensions(app: Flask) -> None:
     Api(app, spec_kwargs={"components": {"securitySchemes": BEARER_AUTH}})
 
 
+def register_coach(app: Flask) -> None:
+    """The coach the configuration asks for, built once; services reach it through the app."""
+    from roleplay_api.services.coach import get_coach
+
+    app.extensions["coach"] = get_coach(app.config)
+
+
 def register_blueprints(app: Flask) -> None:
-    from roleplay_api.api import auth, ops, roleplay
+    from roleplay_api.api import auth, chat_state, ops, roleplay
     from roleplay_api.api.base import current_api
 
     api = current_api(app)
-    for module in (ops, auth, roleplay):
+    for module in (ops, auth, roleplay, chat_state):
         api.register_blueprint(module.blp)
-    from roleplay_api.api import chat_state, docs
+    from roleplay_api.api import docs
 
-    api.register_blueprint(chat_state.blp)
     docs.register_docs(app)  # plain Flask routes: the index and Swagger UI's files
 
 
@@ -106,21 +114,3 @@ def register_metrics(app: Flask) -> None:
     from roleplay_api.metrics import register_metrics as register
 
     register(app)
-
-
-def _configure_sqlite(app: Flask) -> None:
-    """Foreign keys on, and WAL so readers do not block the writer."""
-    from sqlalchemy import event
-
-    from roleplay_api.extensions import db
-
-    with app.app_context():
-        engine = db.engine
-
-    @event.listens_for(engine, "connect")
-    def set_pragmas(dbapi_connection: Any, _record: Any) -> None:
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=15000")
-        cursor.close()

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-import orjson
+from roleplay_api.json_codec import JSON_COLUMN_CODEC
 
 ENVIRONMENTS = ("production", "development", "testing")
 
@@ -55,30 +54,13 @@ def database_url(raw: str) -> str:
     return raw
 
 
-def _json_dumps(value: Any) -> str:
-    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
-
-
-def _json_loads(text: str | bytes) -> Any:
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
-        # Rows written by the stdlib encoder before orjson may hold what orjson refuses
-        # (NaN, a lone surrogate escape); they must stay readable.
-        return json.loads(text)
-
-
-# JSON columns (a session's history, a scenario's persona) go through orjson both ways.
-_JSON_CODEC = {"json_serializer": _json_dumps, "json_deserializer": _json_loads}
-
-
 def engine_options(url: str, env: Mapping[str, str]) -> dict[str, Any]:
     if not url.startswith("postgresql"):
         # SQLite: wait for the write lock instead of failing at once under concurrent writers.
-        return {"connect_args": {"timeout": 15}, **_JSON_CODEC}
+        return {"connect_args": {"timeout": 15}, **JSON_COLUMN_CODEC}
     statement_timeout = _int(env, "DB_STATEMENT_TIMEOUT_MS", 15000)
     return {
-        **_JSON_CODEC,
+        **JSON_COLUMN_CODEC,
         "pool_size": _int(env, "DB_POOL_SIZE", 5, minimum=1),
         "max_overflow": _int(env, "DB_MAX_OVERFLOW", 5),
         "pool_timeout": _int(env, "DB_POOL_TIMEOUT", 5, minimum=1),

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import time
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, Response, g, request
 from prometheus_client import CollectorRegistry
 
 METRICS_PATH = "/metrics"
@@ -97,6 +98,19 @@ def register_metrics(app: Flask) -> None:
         )
     app.extensions["prometheus_metrics"] = metrics
     app.extensions["request_metrics"] = recorder = RequestMetrics(metrics.registry)
+
+    @app.after_request
+    def record_request(response: Response) -> Response:
+        """Count the request and its latency (from the start observability.py stamped)."""
+        started = g.get("request_started")
+        if started is not None and request.path != METRICS_PATH:
+            recorder.record(
+                request.method,
+                str(request.url_rule),
+                response.status_code,
+                time.perf_counter() - started,
+            )
+        return response
 
     @app.teardown_request
     def count_exception(exc: BaseException | None) -> None:

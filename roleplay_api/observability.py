@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 from flask import Flask, Response, current_app, g, has_request_context, request
 
-from roleplay_api.metrics import METRICS_PATH, request_metrics
+from roleplay_api.internals import verified_jwt_claims
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # Echo a client's id only when it is harmless in logs and headers.
@@ -138,9 +138,7 @@ def remember_user() -> None:
     flask-jwt-extended keeps the decoded token only once signature, expiry and revocation
     have all passed, so a rejected token never names a user in the logs.
     """
-    # Where flask-jwt-extended keeps a verified token (get_jwt() reads it, raising without one;
-    # this runs on every request, most of them without a token, so skip the exception).
-    claims = g.get("_jwt_extended_jwt")
+    claims = verified_jwt_claims()
     if claims:
         identity = claims.get(current_app.config["JWT_IDENTITY_CLAIM"])
         if identity is not None:
@@ -156,16 +154,13 @@ def register_request_id(app: Flask) -> None:
 
     @app.after_request
     def log_request(response: Response) -> Response:
-        """The access line and the request metrics: once per request, so kept lean."""
+        """The access line: once per request, so kept lean."""
         remember_user()
         request_id = getattr(g, "request_id", "-")
         response.headers[REQUEST_ID_HEADER] = request_id
         started = getattr(g, "request_started", None)
         seconds = time.perf_counter() - started if started is not None else None
         method, path, status = request.method, request.path, response.status_code
-        metrics = request_metrics(app)
-        if metrics is not None and seconds is not None and path != METRICS_PATH:
-            metrics.record(method, str(request.url_rule), status, seconds)
         if access_log.isEnabledFor(logging.INFO):
             access_log.info(
                 "%s %s %s",

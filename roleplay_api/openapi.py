@@ -21,7 +21,7 @@ from typing import Any
 
 from apispec import APISpec
 
-from roleplay_api.models import DIFFICULTIES
+from roleplay_api.difficulty import DIFFICULTIES
 
 # (method, path) -> operationId, verb_noun. A new operation without one fails its test.
 OPERATION_IDS = {

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from roleplay_api import autocommit, create_app
+from roleplay_api import create_app, database
 from roleplay_api.config import database_url as normalize_url
 from roleplay_api.extensions import db
 from roleplay_api.observability import RequestContextFilter
@@ -111,9 +111,7 @@ def _migrated_app(database_url: str) -> Iterator[Flask]:
     with app.app_context():
         upgrade()
     yield app
-    with app.app_context():
-        autocommit.dispose(app)
-        db.engine.dispose()
+    database.dispose(app)
 
 
 def empty_tables(app: Flask) -> None:
@@ -142,9 +140,7 @@ def make_app(app: Flask, database_url: str) -> Iterator[Callable[..., Flask]]:
 
     yield make
     for variant in built:
-        with variant.app_context():
-            autocommit.dispose(variant)
-            db.engine.dispose()
+        database.dispose(variant)
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from flask_jwt_extended import JWTManager, get_jwt, get_jwt_identity
 
-from roleplay_api.api.base import Blueprint, login_required
+from roleplay_api.api.base import Blueprint, login_required, ok
 from roleplay_api.errors import error_response
 from roleplay_api.schemas.auth import (
     AccessTokenResponse,
@@ -11,6 +11,10 @@ from roleplay_api.schemas.auth import (
     MessageResponse,
     RegisterSchema,
     UserResponse,
+    dump_access_token,
+    dump_auth_result,
+    dump_message,
+    dump_user,
 )
 from roleplay_api.services import auth as auth_service
 
@@ -23,7 +27,7 @@ blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Accounts 
 @blp.alt_response(409, response="DEFAULT_ERROR", description="Email already registered")
 def register(body):
     """Create an account and sign in"""
-    return {"data": auth_service.register(body["email"], body["password"])}
+    return ok(dump_auth_result(auth_service.register(body["email"], body["password"])), 201)
 
 
 @blp.post("/login")
@@ -32,7 +36,7 @@ def register(body):
 @blp.alt_response(401, response="DEFAULT_ERROR", description="Wrong email or password")
 def login(body):
     """Sign in with email and password"""
-    return {"data": auth_service.login(body["email"], body["password"])}
+    return ok(dump_auth_result(auth_service.login(body["email"], body["password"])))
 
 
 @blp.post("/refresh")
@@ -41,7 +45,7 @@ def login(body):
 def refresh():
     """Trade a refresh token for a new access token"""
     user_id = int(get_jwt_identity())
-    return {"data": {"access_token": auth_service.refresh_access_token(user_id)}}
+    return ok(dump_access_token({"access_token": auth_service.refresh_access_token(user_id)}))
 
 
 @blp.post("/logout")
@@ -50,7 +54,7 @@ def refresh():
 def logout():
     """Revoke the presented token (access or refresh)"""
     auth_service.revoke_token(get_jwt())
-    return {"data": {"message": "Token revoked"}}
+    return ok(dump_message({"message": "Token revoked"}))
 
 
 @blp.get("/me")
@@ -58,7 +62,7 @@ def logout():
 @blp.response(200, UserResponse)
 def me():
     """The signed-in user"""
-    return {"data": auth_service.get_user(int(get_jwt_identity()))}
+    return ok(dump_user(auth_service.get_user(int(get_jwt_identity()))))
 
 
 def configure_jwt(jwt: JWTManager) -> None:

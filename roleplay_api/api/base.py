@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import flask
 import flask_smorest
-import orjson
 from flask_jwt_extended import jwt_required
-from webargs import core
-from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import HTTPException
 
 from roleplay_api.errors import handle_http_exception
+from roleplay_api.internals import Parser, SpecClassApi, smorest_api
 from roleplay_api.openapi import ContractSpec
 from roleplay_api.schemas.common import ErrorSchema
 
@@ -22,21 +20,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 BEARER_AUTH = {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
 # Chat-state: an X-API-Key only when the server configures keys, so either requirement holds.
 API_KEY_OPTIONAL = [{"apiKeyAuth": []}, {}]
-
-
-class Parser(FlaskParser):
-    """webargs' Flask parser, answering 400 (not 422) and parsing JSON strictly with orjson.
-
-    orjson rejects NaN, lone surrogates and nesting past 1024 levels with a JSONDecodeError
-    (so deeply nested bodies cost bounded CPU and become a 400, not a RecursionError).
-    """
-
-    DEFAULT_VALIDATION_STATUS = 400
-
-    def _raw_load_json(self, req: flask.Request) -> Any:
-        if not is_json_request(req):
-            return core.missing
-        return orjson.loads(req.get_data(cache=True))
 
 
 class Blueprint(flask_smorest.Blueprint):
@@ -49,24 +32,45 @@ class Blueprint(flask_smorest.Blueprint):
         return super().arguments(schema, *args, **kwargs)
 
 
-class Api(flask_smorest.Api):
-    """flask-smorest's Api with the contract's error body (its own drops the Allow header)."""
+class Api(SpecClassApi):
+    """flask-smorest's Api with the contract's error body (its own drops the Allow header).
+
+    Its spec is a ContractSpec, which only finishes what to_dict returns (roleplay_api.openapi),
+    so the served document, `flask openapi write` and the clients' export are one document.
+    """
 
     ERROR_SCHEMA = ErrorSchema
-
-    def _init_spec(self, **kwargs: Any) -> None:
-        super()._init_spec(**kwargs)
-        # flask-smorest builds a plain APISpec; ContractSpec only finishes what to_dict returns
-        # (roleplay_api.openapi), so the served document, `flask openapi write` and the
-        # clients' export are one document.
-        self.spec.__class__ = ContractSpec
+    SPEC_CLASS = ContractSpec
 
     def handle_http_exception(self, error: HTTPException) -> flask.Response:
         return handle_http_exception(error)
 
 
+def respond(
+    body: Any, status: int = 200, headers: Mapping[str, str] | None = None
+) -> flask.Response:
+    """What every view returns: its body, dumped by the schema's serializer, as JSON.
+
+    @blp.response still names the schema, for the OpenAPI document; the view has dumped already.
+    """
+    response = flask.current_app.json.response(body)
+    response.status_code = status
+    if headers:
+        response.headers.update(headers)
+    return response
+
+
+def ok(data: Any, status: int = 200) -> flask.Response:
+    """The contract's success envelope around ``data``."""
+    return respond({"success": True, "data": data}, status)
+
+
+def no_content() -> flask.Response:
+    return flask.Response(status=204)
+
+
 def current_api(app: flask.Flask) -> Api:
-    return app.extensions["flask-smorest"]["apis"][""]["ext_obj"]
+    return smorest_api(app)
 
 
 def login_required(*, refresh: bool = False, verify_type: bool = True) -> Callable[[F], F]:

@@ -13,16 +13,21 @@ from typing import Any
 from flask import Response, current_app, request
 from werkzeug.routing import PathConverter
 
-from roleplay_api.api.base import API_KEY_OPTIONAL, Blueprint
+from roleplay_api.api.base import API_KEY_OPTIONAL, Blueprint, no_content, respond
 from roleplay_api.schemas.chat_state import (
-    USER_SESSION_ID_DOC,
     ChatStateRecordSchema,
     ChatStateReplaceSchema,
     ChatStateSchema,
     ChatStateUpsertSchema,
+    dump_record,
 )
 from roleplay_api.services import chat_state as chat_state_service
-from roleplay_api.services.chat_state_rules import IF_MATCH_PATTERN
+from roleplay_api.services.chat_state_rules import (
+    IF_MATCH_PATTERN,
+    USER_SESSION_ID_DOC,
+    check_api_key,
+    etag,
+)
 
 blp = Blueprint(
     "chat-state",
@@ -31,9 +36,6 @@ blp = Blueprint(
     description="A chatbot front end's serialized state, keyed by its own session id",
 )
 
-# Instances, not classes: webargs would build a new schema object on every request.
-UPSERT_SCHEMA = ChatStateUpsertSchema()
-REPLACE_SCHEMA = ChatStateReplaceSchema()
 _ID = {
     "in": "path",
     "name": "user_session_id",
@@ -78,18 +80,16 @@ def require_api_key() -> None:
     """With CHAT_STATE_API_KEYS set, every chat-state request needs one of them."""
     keys = current_app.config["CHAT_STATE_API_KEYS"]
     if keys and request.method != "OPTIONS":  # CORS preflights carry no custom headers
-        chat_state_service.check_api_key(request.headers.get("X-API-Key"), keys)
+        check_api_key(request.headers.get("X-API-Key"), keys)
 
 
 def _record_response(record: dict[str, Any], status: int = 200) -> Response:
-    response = current_app.json.response(record)
-    response.status_code = status
-    response.headers["ETag"] = chat_state_service.etag(record["version"])
-    return response
+    """A record as the widget reads it (no envelope), with its version as the ETag."""
+    return respond(dump_record(record), status, {"ETag": etag(record["version"])})
 
 
 @blp.post("")
-@blp.arguments(UPSERT_SCHEMA)
+@blp.arguments(ChatStateUpsertSchema)
 @blp.response(201, ChatStateRecordSchema, description="Created", headers=_ETAG)
 @blp.alt_response(
     200, schema=ChatStateRecordSchema, description="Updated", headers=_ETAG, success=True
@@ -121,7 +121,7 @@ def get_chat_state(user_session_id: str) -> Response:
 
 
 @blp.put(_ONE, parameters=[_ID])
-@blp.arguments(REPLACE_SCHEMA)
+@blp.arguments(ChatStateReplaceSchema)
 @blp.response(200, ChatStateRecordSchema, headers=_ETAG)
 @blp.alt_response(404, response="DEFAULT_ERROR", description="No such chat state")
 @blp.alt_response(412, response="DEFAULT_ERROR", description="If-Match did not match")
@@ -150,4 +150,4 @@ def replace_chat_state(body: dict[str, Any], user_session_id: str) -> Response:
 def delete_chat_state(user_session_id: str) -> Response:
     """Delete a chat state"""
     chat_state_service.delete_chat_state(user_session_id, if_match=request.headers.get("If-Match"))
-    return Response(status=204)  # without a Content-Type: roleplay_api.web drops it on 204
+    return no_content()

@@ -1,22 +1,17 @@
 """Operations endpoints: liveness and readiness."""
 
-from marshmallow import Schema, fields
-
-from roleplay_api.api.base import Blueprint
+from roleplay_api.api.base import Blueprint, respond
+from roleplay_api.schemas.ops import StatusSchema, dump_status
 from roleplay_api.services import ops as ops_service
 
 blp = Blueprint("operations", __name__, description="Liveness and readiness probes")
-
-
-class StatusSchema(Schema):
-    status = fields.String(required=True, metadata={"example": "ok"})
 
 
 @blp.get("/healthz")
 @blp.response(200, StatusSchema)
 def healthz():
     """Liveness: the process answers; touches no database"""
-    return {"status": "ok"}
+    return respond(dump_status({"status": "ok"}))
 
 
 @blp.get("/readyz")
@@ -25,4 +20,4 @@ def healthz():
 def readyz():
     """Readiness: the database answers"""
     ops_service.check_database()
-    return {"status": "ok"}
+    return respond(dump_status({"status": "ok"}))

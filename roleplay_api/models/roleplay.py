@@ -6,10 +6,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from roleplay_api.difficulty import DIFFICULTIES
 from roleplay_api.extensions import db
 from roleplay_api.models.types import JSONType, UTCDateTime, utcnow
-
-DIFFICULTIES = ("BEGINNER", "ROOKIE", "PRO", "ELITE", "NIGHTMARE")
 
 
 class RoleplaySession(db.Model):
@@ -38,12 +37,10 @@ class RoleplaySession(db.Model):
     xp_earned: Mapped[int] = mapped_column(default=0)
     coach_engine: Mapped[str] = mapped_column(sa.String(32), default="coach")
     rubric_version: Mapped[str] = mapped_column(sa.String(32), default="1")
-    # Bumped on every write; a guard against lost updates where row locks do not exist (SQLite).
+    # Bumped on every write; a message's UPDATE is guarded by the version it read.
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-
-    __mapper_args__ = {"version_id_col": version}
 
     @property
     def is_active(self) -> bool:

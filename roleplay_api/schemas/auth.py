@@ -39,3 +39,10 @@ AuthResultResponse = envelope(AuthResultSchema)
 AccessTokenResponse = envelope(AccessTokenSchema)
 UserResponse = envelope(UserSchema)
 MessageResponse = envelope(MessageSchema)
+
+
+# Each response's serializer, beside its schema.
+dump_auth_result = AuthResultSchema().dump
+dump_access_token = AccessTokenSchema().dump
+dump_user = UserSchema().dump
+dump_message = MessageSchema().dump

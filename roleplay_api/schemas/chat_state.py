@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from typing import Any
 
 from marshmallow import ValidationError, fields
 
 from roleplay_api.schemas.common import BaseSchema, Text
-
-# The one definition of a valid user_session_id, shared by the body schema, the path check and
-# the OpenAPI document. Matched with fullmatch: "$" alone would let a trailing newline through.
-USER_SESSION_ID_PATTERN = r"^[A-Za-z0-9_\-.:]{1,255}$"
-USER_SESSION_ID_RE = re.compile(USER_SESSION_ID_PATTERN.removeprefix("^").removesuffix("$"))
-USER_SESSION_ID_RULE = "Must be 1 to 255 characters of A-Z a-z 0-9 _ - . :"
-USER_SESSION_ID_DOC = {
-    "type": "string",
-    "pattern": USER_SESSION_ID_PATTERN,
-    "minLength": 1,
-    "maxLength": 255,
-}
+from roleplay_api.services.chat_state_rules import (
+    USER_SESSION_ID_DOC,
+    USER_SESSION_ID_RE,
+    USER_SESSION_ID_RULE,
+)
 
 
 def validate_user_session_id(value: str) -> None:
@@ -81,3 +73,10 @@ class ChatStateRecordSchema(ChatStateSchema):
     session_id = fields.UUID(required=True)
     user_session_id = fields.String(required=True)
     created_at = fields.DateTime(required=True)
+
+
+def dump_record(record: dict[str, Any]) -> dict[str, Any]:
+    """A record (or GET's part of one) as served: the service's typed row values already are
+    what ChatStateRecordSchema / ChatStateSchema would dump them to, once the app's orjson
+    provider writes UUIDs and datetimes (tests/unit/test_fast_dumps.py holds them equal)."""
+    return record

@@ -7,6 +7,8 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, missing, validate
 
+from roleplay_api.internals import has_dump_hooks
+
 
 class BaseSchema(Schema):
     class Meta:
@@ -75,7 +77,7 @@ def plain_dumper(schema: Schema) -> Callable[[Mapping[str, Any]], dict[str, Any]
     for the app's orjson provider, which writes them as marshmallow's ISO format would. The schema
     still documents the response; tests hold the two outputs equal.
     """
-    if schema._hooks.get("pre_dump") or schema._hooks.get("post_dump"):
+    if has_dump_hooks(schema):
         raise TypeError(f"{type(schema).__name__} has dump hooks; use schema.dump")
     pairs = []
     for name, field in schema.dump_fields.items():

@@ -6,8 +6,8 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, post_dump, validate
 
-from roleplay_api.models import DIFFICULTIES
-from roleplay_api.schemas.common import BaseSchema, Text, envelope
+from roleplay_api.difficulty import DIFFICULTIES
+from roleplay_api.schemas.common import BaseSchema, Text, envelope, plain_dumper
 
 MAX_MESSAGE_CHARS = 2000
 
@@ -118,6 +118,9 @@ class FinalFeedbackSchema(BaseSchema):
     tips = fields.List(fields.String(), required=True)
 
 
+_FINAL_FEEDBACK_KEYS = ("strengths", "improvements", "tips")
+
+
 class MessageResultSchema(BaseSchema):
     response = fields.String(required=True)
     feedback = fields.String(required=True)
@@ -134,13 +137,34 @@ class MessageResultSchema(BaseSchema):
         metadata={"description": "Only on the message that ends it"},
     )
 
+    # The front end tells "ended" by these keys being present, so absent beats null.
+    OMITTED_WHEN_UNSET = ("xpEarned", "finalFeedback")
+
     @post_dump
     def omit_unset(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-        # The front end tells "ended" by these keys being present, so absent beats null.
-        for key in ("xpEarned", "finalFeedback"):
+        for key in self.OMITTED_WHEN_UNSET:
             if data.get(key) is None:
                 data.pop(key, None)
         return data
+
+
+def dump_message_result(result: Any) -> dict[str, Any]:
+    """MessageResultSchema's dump of a MessageResult, without marshmallow (a test holds the
+    two equal): xpEarned and finalFeedback only on the message that ends the session."""
+    body: dict[str, Any] = {
+        "response": result.response,
+        "feedback": result.feedback,
+        "scoreAwarded": result.score_awarded,
+        "totalScore": result.total_score,
+        "sessionEnded": result.session_ended,
+        "exchange": result.exchange,
+    }
+    if result.xp_earned is not None:
+        body["xpEarned"] = result.xp_earned
+    final = result.final_feedback
+    if final is not None:
+        body["finalFeedback"] = {key: list(final[key]) for key in _FINAL_FEEDBACK_KEYS}
+    return body
 
 
 class SessionSummarySchema(BaseSchema):
@@ -221,3 +245,13 @@ MessageResultResponse = envelope(MessageResultSchema)
 SessionListResponse = envelope(SessionListSchema)
 SessionDetailResponse = envelope(SessionDetailSchema)
 StatsResponse = envelope(StatsSchema)
+
+
+# ---- each response's one serializer, beside its schema ----------------------------------
+# The hot ones (start, message, list) skip marshmallow's per-field work; plain_dumper derives
+# them from the schemas and refuses what it cannot do, and tests hold the outputs equal.
+dump_started = plain_dumper(StartedSessionSchema())
+dump_summary = plain_dumper(SessionSummarySchema())
+dump_scenario_list = ScenarioListSchema().dump
+dump_session_detail = SessionDetailSchema().dump
+dump_stats = StatsSchema().dump

@@ -12,7 +12,7 @@ from flask_jwt_extended import create_access_token, create_refresh_token
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from roleplay_api import autocommit
+from roleplay_api import database
 from roleplay_api.errors import EmailTaken, NotFound, Unauthorized
 from roleplay_api.extensions import db
 from roleplay_api.models import RevokedToken, User
@@ -108,12 +108,14 @@ def revoke_token(claims: dict[str, Any]) -> None:
         db.session.rollback()  # revoked twice at once: already done
 
 
-_REVOKED = sa.select(RevokedToken.id).where(RevokedToken.jti == sa.bindparam("jti"))
+_REVOKED = database.statement(
+    "auth.revoked", sa.select(RevokedToken.id).where(RevokedToken.jti == sa.bindparam("jti"))
+)
 
 
 def is_token_revoked(jti: str) -> bool:
-    """Asked on every authenticated request: one autocommit SELECT, outside the ORM session."""
-    return autocommit.first(_REVOKED, {"jti": jti}) is not None
+    """Asked on every authenticated request: one SELECT, outside the ORM session."""
+    return database.first(_REVOKED, {"jti": jti}) is not None
 
 
 def purge_expired_revocations(now: datetime | None = None) -> int:

@@ -1,9 +1,8 @@
 """Chat-state records: upsert, read, replace, delete and purge, one SQL statement per request.
 
 Each request is a single statement (INSERT ... ON CONFLICT ... RETURNING, UPDATE ... RETURNING,
-SELECT, DELETE) on an AUTOCOMMIT connection (roleplay_api.autocommit): one statement is its own
-transaction, as atomic as BEGIN/statement/COMMIT at a third of the round trips. Rows are read
-with SQLAlchemy Core (no ORM objects) and returned as plain dicts that orjson serializes natively.
+SELECT, DELETE), a named statement of roleplay_api.database; rows come back as plain dicts that
+orjson serializes natively.
 """
 
 from __future__ import annotations
@@ -15,28 +14,17 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from roleplay_api import autocommit
+from roleplay_api import database
+from roleplay_api.database import statement
 from roleplay_api.errors import NotFound, PreconditionFailed
-from roleplay_api.extensions import db
 from roleplay_api.models import ChatStateSession
 from roleplay_api.services.chat_state_rules import (
     Precondition,
-    check_api_key,
     check_chat_state,
     check_user_session_id,
     etag,
     parse_if_match,
 )
-
-__all__ = [
-    "check_api_key",
-    "delete_chat_state",
-    "etag",
-    "get_chat_state",
-    "purge_idle_chat_states",
-    "replace_chat_state",
-    "upsert_chat_state",
-]
 
 # ---- statements, built once ----------------------------------------------------------------
 
@@ -79,17 +67,43 @@ def _upsert(insert: Any) -> sa.Executable:
     ).returning(*_RECORD)
 
 
-_UPSERT = {"postgresql": _upsert(postgresql.insert), "sqlite": _upsert(sqlite.insert)}
-_UPDATE = sa.update(_t).where(_KEY).values(version=_t.c.version + 1, **_WRITE).returning(*_RECORD)
-_UPDATE_IF = _UPDATE.where(_VERSION_IN)
-_SELECT = sa.select(_t.c.chat_state, _t.c.last_activity, _t.c.version, _t.c.updated_at).where(_KEY)
-_EXISTS = sa.select(_t.c.version).where(_KEY)
-_DELETE = sa.delete(_t).where(_KEY)
-_DELETE_IF = _DELETE.where(_VERSION_IN)
+_UPSERT = {
+    "postgresql": statement("chat_state.upsert.postgresql", _upsert(postgresql.insert)),
+    "sqlite": statement("chat_state.upsert.sqlite", _upsert(sqlite.insert)),
+}
+_update = sa.update(_t).where(_KEY).values(version=_t.c.version + 1, **_WRITE).returning(*_RECORD)
+_UPDATE = statement("chat_state.update", _update)
+_UPDATE_IF = statement("chat_state.update_if", _update.where(_VERSION_IN))
+_SELECT = statement(
+    "chat_state.select",
+    sa.select(_t.c.chat_state, _t.c.last_activity, _t.c.version, _t.c.updated_at).where(_KEY),
+)
+_EXISTS = statement("chat_state.exists", sa.select(_t.c.version).where(_KEY))
+_DELETE = statement("chat_state.delete", sa.delete(_t).where(_KEY))
+_DELETE_IF = statement("chat_state.delete_if", sa.delete(_t).where(_KEY, _VERSION_IN))
+# Idle records (last_activity before the cutoff): counted, or deleted a batch at a time, oldest
+# first along the last_activity index; the DELETE repeats the idle test on every row it takes.
+_IDLE = _t.c.last_activity < sa.bindparam("cutoff", type_=_t.c.last_activity.type)
+_COUNT_IDLE = statement(
+    "chat_state.count_idle", sa.select(sa.func.count().label("n")).select_from(_t).where(_IDLE)
+)
+_PURGE_BATCH = statement(
+    "chat_state.purge_batch",
+    sa.delete(_t).where(
+        _IDLE,
+        _t.c.session_id.in_(
+            sa.select(_t.c.session_id)
+            .where(_IDLE)
+            .order_by(_t.c.last_activity)
+            .limit(sa.bindparam("batch_size"))
+            .scalar_subquery()
+        ),
+    ),
+)
 
 
-def _upsert_for_dialect() -> sa.Executable:
-    dialect = autocommit.engine().dialect.name
+def _upsert_for_dialect() -> database.Statement:
+    dialect = database.dialect_name()
     if dialect not in _UPSERT:
         raise RuntimeError(f"chat-state needs PostgreSQL or SQLite, not {dialect}")
     return _UPSERT[dialect]
@@ -130,19 +144,19 @@ def upsert_chat_state(
     if precondition is None:
         params["session_id"] = uuid.uuid4()
         params["created_at"] = params["now"]
-        row = autocommit.first(_upsert_for_dialect(), params)
+        row = database.first(_upsert_for_dialect(), params)
         assert row is not None  # an upsert always returns its row
         return row._asdict(), row.version == 1
     row = _conditional_update(params, precondition)
     if row is None:
-        current = autocommit.first(_EXISTS, {"key": user_session_id})
+        current = database.first(_EXISTS, {"key": user_session_id})
         raise _stale(current.version if current is not None else None)
     return row._asdict(), False
 
 
 def get_chat_state(user_session_id: str) -> dict[str, Any]:
     check_user_session_id(user_session_id)
-    row = autocommit.first(_SELECT, {"key": user_session_id})
+    row = database.first(_SELECT, {"key": user_session_id})
     if row is None:
         raise NotFound("No chat state for this user_session_id")
     return row._asdict()
@@ -173,19 +187,19 @@ def delete_chat_state(user_session_id: str, *, if_match: str | None = None) -> N
     precondition = parse_if_match(if_match)
     if isinstance(precondition, frozenset):
         params: dict[str, Any] = {"key": user_session_id, "versions": list(precondition)}
-        deleted = autocommit.rowcount(_DELETE_IF, params) if precondition else 0
+        deleted = database.rowcount(_DELETE_IF, params) if precondition else 0
     else:
-        deleted = autocommit.rowcount(_DELETE, {"key": user_session_id})
+        deleted = database.rowcount(_DELETE, {"key": user_session_id})
     if not deleted:
         _raise_absent_or_stale(user_session_id, precondition)
 
 
 def _conditional_update(params: dict[str, Any], if_match: Precondition) -> sa.Row[Any] | None:
     if not isinstance(if_match, frozenset):  # None or "*": any existing record
-        return autocommit.first(_UPDATE, params)
+        return database.first(_UPDATE, params)
     if not if_match:  # only weak or malformed tags: nothing can match, change nothing
         return None
-    return autocommit.first(_UPDATE_IF, {**params, "versions": list(if_match)})
+    return database.first(_UPDATE_IF, {**params, "versions": list(if_match)})
 
 
 def _raise_absent_or_stale(user_session_id: str, if_match: Precondition) -> None:
@@ -196,7 +210,7 @@ def _raise_absent_or_stale(user_session_id: str, if_match: Precondition) -> None
     """
     if if_match is None or if_match == "*":
         raise NotFound("No chat state for this user_session_id")
-    current = autocommit.first(_EXISTS, {"key": user_session_id})
+    current = database.first(_EXISTS, {"key": user_session_id})
     if current is None:
         raise NotFound("No chat state for this user_session_id")
     raise _stale(current.version)
@@ -218,22 +232,15 @@ def purge_idle_chat_states(
 ) -> int:
     """Delete records idle for more than ``idle_days`` days; returns how many (would) go.
 
-    Deletes in short batches, each its own transaction, walking the last_activity index, so
-    the service keeps serving meanwhile. Every DELETE repeats the idle test, so a record written
-    after its id was picked survives.
+    Deletes in short batches, each one statement (its own transaction), walking the
+    last_activity index, so the service keeps serving meanwhile. Every DELETE repeats the idle
+    test, so a record written after the batch was picked survives.
     """
-    cutoff = (now or datetime.now(UTC)) - timedelta(days=idle_days)
-    idle = _t.c.last_activity < cutoff
-    engine = db.engine
+    params = {"cutoff": (now or datetime.now(UTC)) - timedelta(days=idle_days)}
     if dry_run:
-        with engine.connect() as connection:
-            return connection.scalar(sa.select(sa.func.count()).select_from(_t).where(idle)) or 0
-    pick = sa.select(_t.c.session_id).where(idle).order_by(_t.c.last_activity).limit(batch_size)
+        return int(database.first(_COUNT_IDLE, params).n)
+    params["batch_size"] = batch_size
     total = 0
-    while True:
-        with engine.begin() as connection:
-            ids = connection.scalars(pick).all()
-            if not ids:
-                return total
-            result = connection.execute(sa.delete(_t).where(_t.c.session_id.in_(ids), idle))
-            total += result.rowcount
+    while (deleted := database.rowcount(_PURGE_BATCH, params)) > 0:
+        total += deleted
+    return total

@@ -11,7 +11,20 @@ from typing import Literal
 import orjson
 
 from roleplay_api.errors import BadRequest, Forbidden, PayloadTooLarge, Unauthorized
-from roleplay_api.schemas.chat_state import USER_SESSION_ID_RE, USER_SESSION_ID_RULE
+
+# The one definition of a valid user_session_id, shared by the body schema (which imports it),
+# the path check and the OpenAPI document. Matched with fullmatch: "$" alone would let a
+# trailing newline through.
+USER_SESSION_ID_PATTERN = r"^[A-Za-z0-9_\-.:]{1,255}$"
+USER_SESSION_ID_RE = re.compile(USER_SESSION_ID_PATTERN.removeprefix("^").removesuffix("$"))
+USER_SESSION_ID_RULE = "Must be 1 to 255 characters of A-Z a-z 0-9 _ - . :"
+USER_SESSION_ID_DOC = {
+    "type": "string",
+    "pattern": USER_SESSION_ID_PATTERN,
+    "minLength": 1,
+    "maxLength": 255,
+}
+
 
 # None: no If-Match; "*": any existing record; a set: one of these versions (empty: none can match).
 Precondition = Literal["*"] | frozenset[int] | None

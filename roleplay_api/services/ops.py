@@ -2,14 +2,15 @@
 
 import sqlalchemy as sa
 
+from roleplay_api import database
 from roleplay_api.errors import Unavailable
-from roleplay_api.extensions import db
+
+_PING = database.statement("ops.ping", sa.select(sa.literal(1).label("ok")))
 
 
 def check_database() -> None:
+    """The database answers a statement run the way every request's statements are."""
     try:
-        db.session.execute(sa.text("SELECT 1"))
-        db.session.rollback()
+        database.first(_PING, {})
     except sa.exc.SQLAlchemyError:
-        db.session.rollback()
         raise Unavailable("The database does not answer") from None

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import functools
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Row
 
-from roleplay_api import autocommit
+from roleplay_api import database
+from roleplay_api.database import statement
 from roleplay_api.errors import NotFound
-from roleplay_api.extensions import db
 from roleplay_api.models import RoleplaySession
 from roleplay_api.services.coach import MAX_EXCHANGES
 from roleplay_api.services.roleplay import OWNED_SESSION, owned_session_params, resolve_brief
@@ -41,20 +40,18 @@ class SessionPage:
     total: int
 
 
-def _summary(row: Any) -> dict[str, Any]:  # a Row, or an autocommit row
+def _summary(row: Any) -> dict[str, Any]:
     summary = dict(row._mapping)
     summary.pop("total", None)
     summary["is_active"] = summary["completed_at"] is None
     return summary
 
 
-@functools.cache
-def _page_statements(status: str | None, by_scenario: bool, by_difficulty: bool) -> tuple[Any, Any]:
-    """The page query (with a window count of all matches) and the plain count, per filter set.
-
-    Built once per combination of filters (a dozen at most) with every value a bound parameter,
-    so a request only binds values to an already compiled statement.
-    """
+def _page_statements(
+    status: str | None, by_scenario: bool, by_difficulty: bool
+) -> tuple[database.Statement, database.Statement]:
+    """The page query (with a window count of all matches) and the plain count, for one filter
+    set, with every value a bound parameter."""
     conditions = [RoleplaySession.user_id == sa.bindparam("user_id")]
     if status == "active":
         conditions.append(RoleplaySession.completed_at.is_(None))
@@ -72,7 +69,15 @@ def _page_statements(status: str | None, by_scenario: bool, by_difficulty: bool)
         .offset(sa.bindparam("offset"))
     )
     count = sa.select(sa.func.count()).select_from(RoleplaySession).where(*conditions)
-    return page, count
+    name = f"roleplay.list.{status or 'any'}.{int(by_scenario)}{int(by_difficulty)}"
+    return statement(name, page), statement(name + ".count", count)
+
+
+# Every combination of filters (twelve), built once.
+_PAGES = {
+    key: _page_statements(*key)
+    for key in itertools.product((None, "active", "completed"), (False, True), (False, True))
+}
 
 
 def list_sessions(
@@ -85,9 +90,9 @@ def list_sessions(
 ) -> SessionPage:
     """The user's sessions newest first, filtered, and how many match in all.
 
-    One autocommit query: the page and, through a window count, the total of all matches.
+    One query: the page and, through a window count, the total of all matches.
     """
-    page, count = _page_statements(status, scenario_id is not None, difficulty is not None)
+    page, count = _PAGES[status, scenario_id is not None, difficulty is not None]
     params = {
         "user_id": user_id,
         "scenario_id": scenario_id,
@@ -95,35 +100,39 @@ def list_sessions(
         "limit": limit,
         "offset": offset,
     }
-    rows = autocommit.all_rows(page, params)
+    rows = database.all_rows(page, params)
     if rows:
         total = rows[0].total
     elif offset:
         # Past the last page there is no row to carry the window count; count separately.
-        found = autocommit.first(count, params)
+        found = database.first(count, params)
         total = found[0] if found is not None else 0
     else:
         total = 0
     return SessionPage([_summary(row) for row in rows], int(total or 0))
 
 
+_DETAIL = statement(
+    "roleplay.session_detail",
+    sa.select(*_SUMMARY_COLUMNS, RoleplaySession.messages, RoleplaySession.feedback).where(
+        OWNED_SESSION
+    ),
+)
+
+
 def get_session(user_id: int, session_id: str) -> dict[str, Any]:
     """One of the user's sessions with its whole history; 404 for anyone else's."""
-    session = db.session.scalar(
-        sa.select(RoleplaySession).where(OWNED_SESSION), owned_session_params(user_id, session_id)
-    )
-    if session is None:
+    row = database.first(_DETAIL, owned_session_params(user_id, session_id))
+    if row is None:
         raise NotFound("Session not found")
-    detail = {column.key: getattr(session, column.key) for column in _SUMMARY_COLUMNS}
+    detail = _summary(row)
     # How the persona opened, for a resume screen: the history holds only the exchanges. Start
     # took both from the scenario's brief (the general persona for an unknown id); so does this.
-    persona = resolve_brief(session.scenario_id).persona
+    persona = resolve_brief(row.scenario_id).persona
     detail.update(
         opening_line=str(persona.get("openingLine", "")),
         persona_name=str(persona.get("name", "")),
-        is_active=session.is_active,
-        messages=session.messages or [],
-        feedback=session.feedback,
+        messages=row.messages or [],
         max_exchanges=MAX_EXCHANGES,
     )
     return detail
@@ -141,7 +150,7 @@ def _group_aggregates() -> tuple[Any, ...]:
     )
 
 
-def _group_stats(row: Row[Any]) -> dict[str, Any]:
+def _group_stats(row: Any) -> dict[str, Any]:
     completed = int(row.completed or 0)
     return {
         "sessions": int(row.sessions),
@@ -153,35 +162,43 @@ def _group_stats(row: Row[Any]) -> dict[str, Any]:
     }
 
 
+_MINE = RoleplaySession.user_id == sa.bindparam("user_id")
+_BY_DIFFICULTY = statement(
+    "roleplay.stats_by_difficulty",
+    sa.select(RoleplaySession.difficulty, *_group_aggregates())
+    .where(_MINE)
+    .group_by(RoleplaySession.difficulty),
+)
+_BY_SCENARIO = statement(
+    "roleplay.stats_by_scenario",
+    sa.select(
+        RoleplaySession.scenario_id,
+        sa.func.max(RoleplaySession.scenario_title).label("scenario_title"),
+        *_group_aggregates(),
+    )
+    .where(_MINE)
+    .group_by(RoleplaySession.scenario_id),
+)
+_RECENT = statement(
+    "roleplay.stats_recent",
+    sa.select(*_SUMMARY_COLUMNS).where(_MINE).order_by(*_NEWEST_FIRST).limit(RECENT_COUNT),
+)
+
+
 def get_stats(user_id: int) -> dict[str, Any]:
     """The user's progress: totals, by difficulty, by scenario, and the latest sessions.
 
     Three aggregate queries; overall totals are folded from the (at most five) difficulty rows.
     """
-    mine = RoleplaySession.user_id == user_id
+    mine = {"user_id": user_id}
     by_difficulty = {
-        row.difficulty: _group_stats(row)
-        for row in db.session.execute(
-            sa.select(RoleplaySession.difficulty, *_group_aggregates())
-            .where(mine)
-            .group_by(RoleplaySession.difficulty)
-        )
+        row.difficulty: _group_stats(row) for row in database.all_rows(_BY_DIFFICULTY, mine)
     }
     by_scenario = {
         row.scenario_id: _group_stats(row) | {"scenario_title": row.scenario_title}
-        for row in db.session.execute(
-            sa.select(
-                RoleplaySession.scenario_id,
-                sa.func.max(RoleplaySession.scenario_title).label("scenario_title"),
-                *_group_aggregates(),
-            )
-            .where(mine)
-            .group_by(RoleplaySession.scenario_id)
-        )
+        for row in database.all_rows(_BY_SCENARIO, mine)
     }
-    recent = db.session.execute(
-        sa.select(*_SUMMARY_COLUMNS).where(mine).order_by(*_NEWEST_FIRST).limit(RECENT_COUNT)
-    ).all()
+    recent = database.all_rows(_RECENT, mine)
 
     groups = list(by_difficulty.values())
     completed = sum(g["completed"] for g in groups)

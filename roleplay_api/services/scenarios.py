@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -10,11 +11,14 @@ from typing import Any
 import sqlalchemy as sa
 import yaml
 
+from roleplay_api import database
 from roleplay_api.extensions import db
 from roleplay_api.models import Scenario
 from roleplay_api.models.types import utcnow
 
 BUNDLED_LIBRARY = "scenarios.yaml"
+# The general-purpose persona: what a session with an unknown scenario id talks to.
+GENERAL_SCENARIO_ID = "general_objection"
 _FIELDS = ("title", "description", "persona", "skills", "tips")
 
 
@@ -58,6 +62,16 @@ def read_library(path: str | Path | None = None) -> list[dict[str, Any]]:
     return items
 
 
+@functools.cache
+def _bundled_by_id() -> dict[str, dict[str, Any]]:
+    return {item["id"]: item for item in read_library()}
+
+
+def bundled_scenario(scenario_id: str) -> dict[str, Any]:
+    """One scenario of the bundled library, read once (KeyError for an unknown id)."""
+    return _bundled_by_id()[scenario_id]
+
+
 def seed_scenarios(path: str | Path | None = None) -> SeedResult:
     """Upsert every scenario of the library by id; a second run changes nothing."""
     items = read_library(path)
@@ -80,5 +94,14 @@ def seed_scenarios(path: str | Path | None = None) -> SeedResult:
     return SeedResult(created, updated, unchanged)
 
 
-def list_scenarios() -> list[Scenario]:
-    return list(db.session.scalars(sa.select(Scenario).order_by(Scenario.position, Scenario.id)))
+_LIST = database.statement(
+    "scenarios.list",
+    sa.select(
+        Scenario.id, Scenario.title, Scenario.description, Scenario.persona, Scenario.skills
+    ).order_by(Scenario.position, Scenario.id),
+)
+
+
+def list_scenarios() -> list[Any]:
+    """The seeded scenarios in library order (rows: id, title, description, persona, skills)."""
+    return database.all_rows(_LIST, {})

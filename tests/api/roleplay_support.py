@@ -79,6 +79,7 @@ class FakeCoach:
         return Conclusion(feedback, xp_for(scores, difficulty), agreed=False)
 
 
-def use_coach(monkeypatch, coach: Any) -> Any:
-    monkeypatch.setattr("roleplay_api.services.coach.get_coach", lambda config: coach)
+def use_coach(client, monkeypatch, coach: Any) -> Any:
+    """Make ``coach`` the app's (create_app built one) for this test; restored afterwards."""
+    monkeypatch.setitem(client.application.extensions, "coach", coach)
     return coach

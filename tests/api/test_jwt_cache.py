@@ -5,7 +5,8 @@ from datetime import timedelta
 
 from flask_jwt_extended import create_access_token
 
-from roleplay_api.extensions import CachingJWTManager, VerifiedTokenCache
+from roleplay_api.internals import CachingJWTManager
+from roleplay_api.jwt_cache import VerifiedTokenCache
 
 ME = "/api/auth/me"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from openapi_spec_validator import validate
 
-from roleplay_api.models import DIFFICULTIES
+from roleplay_api.difficulty import DIFFICULTIES
 from roleplay_api.openapi import OPERATION_IDS, operations
 
 

@@ -195,10 +195,10 @@ def test_stats_of_a_new_user(client, auth_headers):
 def test_stats_totals_groups_and_recent(client, register, monkeypatch):
     headers = register()["headers"]
     other = register()["headers"]
-    use_coach(monkeypatch, FakeCoach(scores=(12, 12, 12, 12, 12)))  # 60 a session, XP 5 x 4 x 1
+    use_coach(client, monkeypatch, FakeCoach(scores=(12, 12, 12, 12, 12)))  # 60, XP 5 x 4 x 1
     a = start(client, headers, scenarioId="bad_timing", difficulty="beginner")["sessionId"]
     finish(client, headers, a)
-    use_coach(monkeypatch, FakeCoach(scores=(18, 18, 18, 18, 18)))  # 90, XP 5 x 10 x 2
+    use_coach(client, monkeypatch, FakeCoach(scores=(18, 18, 18, 18, 18)))  # 90, XP 5 x 10 x 2
     b = start(client, headers, scenarioId="bad_timing", difficulty="elite")["sessionId"]
     finish(client, headers, b)
     c = start(client, headers, scenarioId="trust_concern", difficulty="elite")["sessionId"]

@@ -81,7 +81,7 @@ def seed_app(app):
     [("BEGINNER", 22), ("ROOKIE", 28), ("PRO", 33), ("ELITE", 44), ("NIGHTMARE", 66)],
 )
 def test_five_exchange_lifecycle_with_xp(app, client, auth_headers, monkeypatch, difficulty, xp):
-    coach = use_coach(monkeypatch, FakeCoach(scores=(3, 7, 11, 15, 20)))
+    coach = use_coach(client, monkeypatch, FakeCoach(scores=(3, 7, 11, 15, 20)))
     session_id = start(client, auth_headers, difficulty=difficulty.lower())["sessionId"]
     results = finish(client, auth_headers, session_id)
     assert [r["scoreAwarded"] for r in results] == [3, 7, 11, 15, 20]
@@ -109,16 +109,14 @@ def test_five_exchange_lifecycle_with_xp(app, client, auth_headers, monkeypatch,
 
 
 def test_xp_rounds_half_up(client, auth_headers, monkeypatch):
-    use_coach(monkeypatch, FakeCoach(scores=(9, 0, 0, 0, 0)))
+    use_coach(client, monkeypatch, FakeCoach(scores=(9, 0, 0, 0, 0)))
     session_id = start(client, auth_headers, difficulty="ROOKIE")["sessionId"]
-    assert (
-        finish(client, auth_headers, session_id)[-1]["xpEarned"] == 1
-    )  # 1 above par x 1.25 = 1.25 -> 1
-    use_coach(monkeypatch, FakeCoach(scores=(10, 0, 0, 0, 0)))
+    # 1 above par x 1.25 = 1.25 -> 1
+    assert finish(client, auth_headers, session_id)[-1]["xpEarned"] == 1
+    use_coach(client, monkeypatch, FakeCoach(scores=(10, 0, 0, 0, 0)))
     session_id = start(client, auth_headers, difficulty="ROOKIE")["sessionId"]
-    assert (
-        finish(client, auth_headers, session_id)[-1]["xpEarned"] == 3
-    )  # 2 above par x 1.25 = 2.5 -> 3
+    # 2 above par x 1.25 = 2.5 -> 3
+    assert finish(client, auth_headers, session_id)[-1]["xpEarned"] == 3
 
 
 def test_after_the_fifth_exchange_session_ended_changes_nothing(app, client, auth_headers):
@@ -136,7 +134,7 @@ def test_after_the_fifth_exchange_session_ended_changes_nothing(app, client, aut
 
 
 def test_engine_scores_are_clamped(app, client, auth_headers, monkeypatch):
-    use_coach(monkeypatch, FakeCoach(scores=(99, -5, 20, 0, 0)))
+    use_coach(client, monkeypatch, FakeCoach(scores=(99, -5, 20, 0, 0)))
     session_id = start(client, auth_headers)["sessionId"]
     results = finish(client, auth_headers, session_id)
     assert [r["scoreAwarded"] for r in results] == [20, 0, 20, 0, 0]
@@ -145,7 +143,7 @@ def test_engine_scores_are_clamped(app, client, auth_headers, monkeypatch):
 
 def test_seeded_scenario_brief_reaches_the_engine(app, client, auth_headers, monkeypatch):
     seed_app(app)
-    coach = use_coach(monkeypatch, FakeCoach())
+    coach = use_coach(client, monkeypatch, FakeCoach())
     session_id = start(client, auth_headers, scenarioId="bad_timing", difficulty="elite")[
         "sessionId"
     ]
@@ -241,14 +239,11 @@ def _racing_coach(session_id, races):
     return RacingCoach()
 
 
-def test_a_write_that_lost_a_race_is_judged_again_on_sqlite(
-    app, client, auth_headers, backend, monkeypatch
-):
-    """Where there are no row locks, a stale write is retried from a fresh read, not lost."""
-    if backend != "sqlite":
-        pytest.skip("PostgreSQL locks the row, so this interleaving cannot happen there")
+def test_a_write_that_lost_a_race_is_judged_again(app, client, auth_headers, monkeypatch):
+    """The coach judges with no lock held: a write over a moved version is judged again from a
+    fresh read, not lost (on both databases)."""
     session_id = start(client, auth_headers)["sessionId"]
-    use_coach(monkeypatch, _racing_coach(session_id, races=[1, 1]))
+    use_coach(client, monkeypatch, _racing_coach(session_id, races=[1, 1]))
     data = data_of(send(client, auth_headers, session_id, "Hello"))
     assert data["totalScore"] == data["scoreAwarded"]
     session = stored(app, session_id)
@@ -276,3 +271,21 @@ def test_llm_failure_falls_back_to_the_coach_and_is_recorded(make_app, register)
     user_turn = session.messages[0]
     assert user_turn["engine"] == "coach-fallback"
     assert user_turn["fallbackReason"]
+
+
+def test_the_coach_is_built_once_per_app_and_used_for_every_message(
+    make_app, register, monkeypatch
+):
+    """create_app builds the configured coach; every message is judged by that one."""
+    from roleplay_api.services.coach import LLMCoach, MeaningCoach
+
+    app = make_app(COACH_ENGINE="llm", LLM_BASE_URL="http://127.0.0.1:9/v1", LLM_MODEL="stub")
+    built = app.extensions["coach"]
+    assert isinstance(built, LLMCoach)
+    assert isinstance(make_app().extensions["coach"], MeaningCoach)  # the default
+    client = app.test_client()
+    headers = register()["headers"]
+    session_id = start(client, headers)["sessionId"]
+    fake = use_coach(client, monkeypatch, FakeCoach())
+    finish(client, headers, session_id)
+    assert len(fake.judged) == 5

@@ -194,9 +194,9 @@ def test_openapi_describes_the_roleplay_endpoints(client):
 
 
 def test_unknown_scenario_before_any_seeding_gets_the_bundled_general_persona(client, auth_headers):
-    from roleplay_api.services.coach.library import bundled_brief
+    from roleplay_api.services.scenarios import GENERAL_SCENARIO_ID, bundled_scenario
 
-    general = bundled_brief("general_objection").persona
+    general = bundled_scenario(GENERAL_SCENARIO_ID)["persona"]
     data = start(client, auth_headers, scenarioId="not_in_the_library")
     assert data["openingLine"] == general["openingLine"]
     assert data["personaName"] == general["name"]

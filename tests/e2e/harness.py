@@ -7,104 +7,25 @@ import http.client
 import json
 import os
 import re
-import shutil
-import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pytest
+from tests.processes import (
+    ROOT,
+    Process,
+    listening_socket,
+    require_binary,
+    spawn,
+    start_on_free_port,
+    wait_until,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
 DEPLOY_NGINX = ROOT / "deploy" / "nginx"
-IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def ensure_binary(name: str, apt_package: str) -> str:
-    """The path of ``name``, installing ``apt_package`` from Debian when it is missing."""
-    found = shutil.which(name) or shutil.which(name, path="/usr/sbin:/usr/bin:/sbin")
-    if found:
-        return found
-    if os.geteuid() == 0 and shutil.which("apt-get"):
-        env = os.environ | {"DEBIAN_FRONTEND": "noninteractive"}
-        for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", apt_package]):
-            subprocess.run(command, env=env, check=False, capture_output=True, timeout=600)
-        found = shutil.which(name) or shutil.which(name, path="/usr/sbin:/usr/bin:/sbin")
-        if found:
-            return found
-    message = f"{name} is missing and could not be installed (apt-get install {apt_package})"
-    if IN_CI:
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-def wait_until(
-    check: Any, what: str, timeout: float = 30.0, process: Process | None = None
-) -> None:
-    """Poll ``check()`` until it is truthy; fail with the process log when it never is."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process is not None and process.popen.poll() is not None:
-            raise AssertionError(f"{what}: process exited early\n{process.tail()}")
-        try:
-            if check():
-                return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"{what}: not ready after {timeout}s\n{process.tail() if process else ''}")
-
-
-@dataclass
-class Process:
-    name: str
-    popen: subprocess.Popen
-    log: Path
-
-    def tail(self, lines: int = 40) -> str:
-        text = self.log.read_text(errors="replace") if self.log.exists() else ""
-        return "\n".join(text.splitlines()[-lines:])
-
-    def stop(self, sig: int = signal.SIGTERM, timeout: float = 15.0) -> None:
-        """Signal the whole process group (make, gunicorn's master and its workers)."""
-        if self.popen.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.popen.pid, sig)
-            try:
-                self.popen.wait(timeout)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.popen.pid, signal.SIGKILL)
-                self.popen.wait(5)
-        # Anything left in the group (workers of a master that died first) goes too.
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.popen.pid, signal.SIGKILL)
-
-
-def spawn(
-    name: str, command: list[str], log: Path, env: Mapping[str, str] | None = None
-) -> Process:
-    with log.open("ab") as out:
-        popen = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=dict(env or os.environ),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, stopped as one
-        )
-    return Process(name, popen, log)
 
 
 @dataclass
@@ -169,12 +90,16 @@ class Gunicorn:
 def start_gunicorn(
     tmp: Path, name: str, env: Mapping[str, str], workers: int = 2, make_serve: bool = False
 ) -> Gunicorn:
-    """gunicorn with gunicorn.conf.py, or ``make serve`` (migrate, then that same gunicorn)."""
-    port = free_port()
+    """gunicorn with gunicorn.conf.py, or ``make serve`` (migrate, then that same gunicorn).
+
+    It serves on a socket bound here and inherited (fd://), so its port cannot be taken first.
+    """
+    sock = listening_socket()
+    port = sock.getsockname()[1]
     metrics_dir = tmp / f"{name}-metrics"
     metrics_dir.mkdir()
     env = dict(env) | {
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_BIND": f"fd://{sock.fileno()}",
         "GUNICORN_WORKERS": str(workers),
         "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
     }
@@ -182,7 +107,8 @@ def start_gunicorn(
         command = ["make", "--no-print-directory", "serve", f"VENV={sys.prefix}"]
     else:
         command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"]
-    process = spawn(name, command, tmp / f"{name}.log", env)
+    with sock:  # the child holds its own copy
+        process = spawn(name, command, tmp / f"{name}.log", env, pass_fds=[sock.fileno()])
     wait_until(
         lambda: call(port, "GET", "/healthz", timeout=2).status == 200,
         f"gunicorn {name} on :{port}",
@@ -222,11 +148,14 @@ class Nginx:
 
 
 def start_nginx(tmp: Path, upstream_ports: list[int]) -> Nginx:
-    binary = ensure_binary("nginx", "nginx")
+    binary = require_binary("nginx")
+    return start_on_free_port(lambda port: _start_nginx(binary, tmp, upstream_ports, port))
+
+
+def _start_nginx(binary: str, tmp: Path, upstream_ports: list[int], port: int) -> Nginx:
     prefix = tmp / "nginx"
     for sub in ("logs", "temp"):
         (prefix / sub).mkdir(parents=True, exist_ok=True)
-    port = free_port()
     (prefix / "upstream.conf").write_text(render_upstream(upstream_ports))
     (prefix / "site.conf").write_text(render_site(port, prefix / "logs"))
     # Workers of a root master run as "nobody", who cannot enter pytest's 0700 tmp directory.
@@ -273,8 +202,11 @@ http {{
 
 
 def start_redis(tmp: Path) -> tuple[str, Process]:
-    binary = ensure_binary("redis-server", "redis-server")
-    port = free_port()
+    binary = require_binary("redis-server")
+    return start_on_free_port(lambda port: _start_redis(binary, tmp, port))
+
+
+def _start_redis(binary: str, tmp: Path, port: int) -> tuple[str, Process]:
     command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
                "no", "--dir", str(tmp)]  # fmt: skip
     process = spawn("redis", command, tmp / "redis.log")

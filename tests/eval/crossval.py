@@ -151,7 +151,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--no-calibrate", action="store_true", help="the raw ridge score")
     parser.add_argument("--harm-cap", type=int, help="try another cap (rubric.HARM_CAP)")
     parser.add_argument("--severe-cap", type=int, help="try another cap (rubric.SEVERE_CAP)")
+    parser.add_argument("--harm-recall", type=float, help="try another train.HARM_RECALL")
     args = parser.parse_args(argv)
+    if args.harm_recall is not None:
+        train_module.HARM_RECALL = args.harm_recall
     train_module.CALIBRATE = not args.no_calibrate
     if args.harm_cap is not None:
         rubric.HARM_CAP = args.harm_cap

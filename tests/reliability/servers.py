@@ -11,9 +11,7 @@ import glob
 import os
 import shutil
 import signal
-import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -21,15 +19,11 @@ from typing import Any
 import requests
 import sqlalchemy as sa
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
+from tests.processes import BIN, ROOT, free_port, listening_socket, wait_gone
+
+__all__ = ["BIN", "ROOT", "Gunicorn", "ThrowawayPostgres", "migrate", "pg_bindir", "server_env"]
+
 SERVER_SECRET = "reliability-secret-key-that-is-at-least-32-characters"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def pg_bindir() -> Path | None:
@@ -145,7 +139,9 @@ class Gunicorn:
         self.log = log
         self.workers = workers
         self.threads = threads
-        self.port = free_port()
+        # Bound here and inherited by gunicorn (fd://): the port cannot be taken in between.
+        self.socket = listening_socket()
+        self.port = self.socket.getsockname()[1]
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -154,14 +150,14 @@ class Gunicorn:
 
     def start(self, timeout: float = 30) -> None:
         args = [
-            str(BIN / "gunicorn"), "--no-control-socket", "-b", f"127.0.0.1:{self.port}",
+            str(BIN / "gunicorn"), "--no-control-socket", "-b", f"fd://{self.socket.fileno()}",
             "-w", str(self.workers), "-k", "gthread", "--threads", str(self.threads),
             "--timeout", "30", "--graceful-timeout", "5", "wsgi:app",
         ]  # fmt: skip
-        with open(self.log, "ab") as log:
+        with open(self.log, "ab") as log, self.socket:  # gunicorn holds its own copy
             self.proc = subprocess.Popen(
                 args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True,
+                start_new_session=True, pass_fds=[self.socket.fileno()],
             )  # fmt: skip
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -192,7 +188,7 @@ class Gunicorn:
                 os.kill(pid, signal.SIGKILL)
         assert self.proc is not None
         self.proc.wait(timeout=10)
-        _wait_gone(pids)
+        wait_gone(pids)
         return pids
 
     def stop(self) -> None:
@@ -212,21 +208,3 @@ class Gunicorn:
 
     def __exit__(self, *exc: Any) -> None:
         self.stop()
-
-
-def _wait_gone(pids: list[int], timeout: float = 10) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        alive = [pid for pid in pids if _alive(pid)]
-        if not alive:
-            return
-        time.sleep(0.05)
-
-
-def _alive(pid: int) -> bool:
-    """Running, as opposed to gone or a zombie waiting for its reaper."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"

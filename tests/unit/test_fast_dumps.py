@@ -6,16 +6,17 @@ from datetime import UTC, datetime
 
 import pytest
 
-from roleplay_api.api.roleplay import message_result_body
+from roleplay_api.json_codec import OrjsonProvider
 from roleplay_api.schemas.common import plain_dumper
 from roleplay_api.schemas.roleplay import (
     MessageResultSchema,
     SessionDetailSchema,
     SessionSummarySchema,
     StartedSessionSchema,
+    dump_message_result,
 )
-from roleplay_api.services.roleplay import MessageResult, StartedSession
-from roleplay_api.web import OrjsonProvider
+from roleplay_api.services.roleplay import StartedSession
+from roleplay_api.services.roleplay_message import MessageResult
 
 CREATED = [
     datetime(2026, 11, 21, 8, 30, 5, 123456, tzinfo=UTC),
@@ -93,7 +94,7 @@ def test_message_result(app, xp, final):
         xp_earned=xp,
         final_feedback=final,
     )
-    fast = message_result_body(result)
+    fast = dump_message_result(result)
     assert as_served(app, fast) == marshmallow(MessageResultSchema(), result)
     assert ("xpEarned" in fast, "finalFeedback" in fast) == (xp is not None, final is not None)
 
@@ -122,3 +123,23 @@ def test_plain_dumper_refuses_fields_marshmallow_would_change():
         plain_dumper(Formatted())
     with pytest.raises(TypeError, match="dump_default"):
         plain_dumper(Defaulted())
+
+
+@pytest.mark.parametrize("created", CREATED)
+def test_chat_state_record(app, created):
+    import uuid
+
+    from roleplay_api.schemas.chat_state import ChatStateRecordSchema, ChatStateSchema, dump_record
+
+    record = {
+        "session_id": uuid.uuid4(),
+        "user_session_id": "widget-1",
+        "chat_state": '{"step": 1}',
+        "last_activity": created,
+        "created_at": created,
+        "updated_at": created,
+        "version": 3,
+    }
+    assert as_served(app, dump_record(record)) == marshmallow(ChatStateRecordSchema(), record)
+    read = {k: record[k] for k in ("chat_state", "last_activity", "version", "updated_at")}
+    assert as_served(app, dump_record(read)) == marshmallow(ChatStateSchema(), read)

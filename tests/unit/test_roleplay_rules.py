@@ -8,13 +8,8 @@ from roleplay_api.schemas.roleplay import (
     SessionQuerySchema,
     StartSessionSchema,
 )
-from roleplay_api.services.roleplay import (
-    brief_from_scenario,
-    clamp_score,
-    is_session_id,
-    new_session_id,
-    turns_from_messages,
-)
+from roleplay_api.services.roleplay import brief_from_scenario, is_session_id, new_session_id
+from roleplay_api.services.roleplay_message import clamp_score, turns_from_messages
 
 
 def test_session_ids_are_prefixed_random_and_recognized():

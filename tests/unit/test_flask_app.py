@@ -4,7 +4,7 @@ import gc
 
 import pytest
 
-from roleplay_api.web import App
+from roleplay_api.flask_app import App
 
 
 def test_plain_functions_are_remembered_and_released():
