@@ -73,6 +73,10 @@ clean:  ## remove the virtualenv, caches and the local database
 eval: dev  ## the coach's evaluation report (train and held-out parts; exits 1 below target)
 	$(BIN)/python -m tests.eval.evaluate
 
+.PHONY: bench-coach
+bench-coach: dev  ## the coach's judge latency on one core and the memory its model costs
+	$(BIN)/python bench/coach.py $(BENCH_ARGS)
+
 .PHONY: train-coach
 train-coach: dev  ## retrain the coach's heads on the corpus' train writers (writes data/coach/model.npz)
 	$(BIN)/python -m tests.eval.train --embedder static
