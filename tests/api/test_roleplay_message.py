@@ -77,8 +77,8 @@ def seed_app(app):
 
 @pytest.mark.parametrize(
     ("difficulty", "xp"),
-    # (3, 7, 11, 15, 20) is 0 + 0 + 3 + 7 + 12 = 22 points above par (8), times the multiplier
-    [("BEGINNER", 22), ("ROOKIE", 28), ("PRO", 33), ("ELITE", 44), ("NIGHTMARE", 66)],
+    # (3, 7, 11, 15, 20) is -5 - 1 + 3 + 7 + 12 = 16 points above par (8), times the multiplier
+    [("BEGINNER", 16), ("ROOKIE", 20), ("PRO", 24), ("ELITE", 32), ("NIGHTMARE", 48)],
 )
 def test_five_exchange_lifecycle_with_xp(app, client, auth_headers, monkeypatch, difficulty, xp):
     coach = use_coach(client, monkeypatch, FakeCoach(scores=(3, 7, 11, 15, 20)))
@@ -109,11 +109,11 @@ def test_five_exchange_lifecycle_with_xp(app, client, auth_headers, monkeypatch,
 
 
 def test_xp_rounds_half_up(client, auth_headers, monkeypatch):
-    use_coach(client, monkeypatch, FakeCoach(scores=(9, 0, 0, 0, 0)))
+    use_coach(client, monkeypatch, FakeCoach(scores=(9, 8, 8, 8, 8)))
     session_id = start(client, auth_headers, difficulty="ROOKIE")["sessionId"]
     # 1 above par x 1.25 = 1.25 -> 1
     assert finish(client, auth_headers, session_id)[-1]["xpEarned"] == 1
-    use_coach(client, monkeypatch, FakeCoach(scores=(10, 0, 0, 0, 0)))
+    use_coach(client, monkeypatch, FakeCoach(scores=(10, 8, 8, 8, 8)))
     session_id = start(client, auth_headers, difficulty="ROOKIE")["sessionId"]
     # 2 above par x 1.25 = 2.5 -> 3
     assert finish(client, auth_headers, session_id)[-1]["xpEarned"] == 3

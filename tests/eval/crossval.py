@@ -30,6 +30,7 @@ from tests.eval.train import (
     HEADS,
     Level1,
     Lexicon,
+    build_model,
     corpus_digest,
     fit_level1,
     fit_level2,
@@ -69,25 +70,7 @@ def fold_model(data: Rows, grams, emb, lex, writer: str, kind: str, key: str) ->
     keep = data.writers != writer
     part = Rows(data.x[keep], [r for r, k in zip(data.replies, keep, strict=True) if k])
     level2 = fit_level2(emb[keep], lex[keep], part, HEADS)
-    return Model(
-        heads=HEADS,
-        embedder=kind,
-        mean=level1.mean,
-        scale=level1.scale,
-        emb_w=level1.emb_w,
-        emb_b=level1.emb_b,
-        lex_index=level1.lexicon.index,
-        lex_idf=level1.lexicon.idf,
-        lex_w=level1.lex_w,
-        lex_b=level1.lex_b,
-        blend=level2.blend,
-        score_w=level2.score_w,
-        score_b=level2.score_b,
-        harm_threshold=level2.harm_threshold,
-        calib_x=level2.calib_x,
-        calib_y=level2.calib_y,
-        info={"fold": writer},
-    )
+    return build_model(kind, level1, level2, info={"fold": writer})
 
 
 def crossval(kind: str) -> Report:

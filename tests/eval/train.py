@@ -245,14 +245,10 @@ def corpus_digest(data: Rows) -> str:
     return h.hexdigest()[:16]
 
 
-def train(kind: str) -> Model:
-    corpus = corpus_module.load().split(held_out=False)
-    data = rows(corpus, kind)
-    grams = [lexical.grams(r.text) for r in data.replies]
-    key = f"{kind}-{corpus_digest(data)}-{hashlib.sha256(data.x.tobytes()).hexdigest()[:8]}"
-    emb, lex = out_of_fold(data, grams, HEADS, key)
-    level2 = fit_level2(emb, lex, data, HEADS)
-    level1 = fit_level1(data.x, grams, labels(data, HEADS), HEADS)
+def build_model(kind: str, level1: Level1, level2: Level2, info: dict, half: bool = False) -> Model:
+    """The shipped arrays of the two levels (``half``: the word weights at float16 precision,
+    as they are stored)."""
+    lex_w = level1.lex_w.astype(np.float16).astype(np.float32) if half else level1.lex_w
     return Model(
         heads=HEADS,
         embedder=kind,
@@ -262,7 +258,7 @@ def train(kind: str) -> Model:
         emb_b=level1.emb_b,
         lex_index=level1.lexicon.index,
         lex_idf=level1.lexicon.idf,
-        lex_w=level1.lex_w.astype(np.float16).astype(np.float32),
+        lex_w=lex_w,
         lex_b=level1.lex_b,
         blend=level2.blend,
         score_w=level2.score_w,
@@ -270,11 +266,28 @@ def train(kind: str) -> Model:
         harm_threshold=level2.harm_threshold,
         calib_x=level2.calib_x,
         calib_y=level2.calib_y,
+        info=info,
+    )
+
+
+def train(kind: str) -> Model:
+    corpus = corpus_module.load().split(held_out=False)
+    data = rows(corpus, kind)
+    grams = [lexical.grams(r.text) for r in data.replies]
+    key = f"{kind}-{corpus_digest(data)}-{hashlib.sha256(data.x.tobytes()).hexdigest()[:8]}"
+    emb, lex = out_of_fold(data, grams, HEADS, key)
+    level2 = fit_level2(emb, lex, data, HEADS)
+    level1 = fit_level1(data.x, grams, labels(data, HEADS), HEADS)
+    return build_model(
+        kind,
+        level1,
+        level2,
         info={
             "writers": sorted(set(data.writers.tolist())),
             "replies": len(data.replies),
             "corpus": corpus_digest(data),
         },
+        half=True,
     )
 
 

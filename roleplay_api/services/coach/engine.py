@@ -38,13 +38,14 @@ class Read:
 
 
 def xp_for(scores: Sequence[int], difficulty: str) -> int:
-    """XP: the points each reply earned above PAR, times the difficulty's multiplier.
+    """XP: how far the session's replies were above PAR in all (a reply under par takes its
+    shortfall back), never below 0, times the difficulty's multiplier; rounded half up.
 
-    A weak session (replies around or under PAR) earns little or nothing whatever the level;
-    a strong one earns in proportion to how far above par its replies were.
+    A weak session (replies around or under PAR) earns nothing whatever the level; a harmful
+    reply (5 or less) costs what good replies earned; a strong session earns in proportion.
     """
-    above = sum(max(0, int(s) - PAR) for s in scores)
-    return int(above * level(difficulty).xp_multiplier + 0.5)
+    net = max(0, sum(int(s) - PAR for s in scores))
+    return int(net * level(difficulty).xp_multiplier + 0.5)
 
 
 class MeaningCoach:
@@ -126,8 +127,13 @@ class MeaningCoach:
             x = features.vector(part, ctx, self.embedder)
             probs = self.model.probabilities(x, lexical.grams(sentence.text))
             for name in wanted:
-                if name in heads and probs[name] > best.get(name, (-1.0, ""))[0]:
-                    best[name] = (probs[name], sentence.text)
+                if name not in heads:
+                    continue
+                # A question shows discovery or a next step; the other skills are statements.
+                fits = sentence.question == (name in _ASKED_SKILLS)
+                rank = probs[name] + (1.0 if fits else 0.0)
+                if rank > best.get(name, (-1.0, ""))[0]:
+                    best[name] = (rank, sentence.text)
         evidence = {name: text for name, (_, text) in best.items()}
         evidence.update(rules)
         return evidence
@@ -149,7 +155,12 @@ class MeaningCoach:
             probs["address"] >= 0.5
             or (probs["acknowledge"] >= 0.5 and max(probs["discover"], probs["value"]) >= 0.5)
         )
-        hints = _hint_order(scenario, state, open_before is not None and not settles)
+        # Never suggest what the reply already did, even where it did not quite earn the credit.
+        hints = [
+            h
+            for h in _hint_order(scenario, state, open_before is not None and not settles)
+            if probs.get(h, 0.0) < HINT_DONE_AT
+        ]
         apply_act(state, seen.act, message)
         seed = f"{scenario.id}|{difficulty}|{state.exchange}|{message}"
         response, move = buyer.respond(
@@ -183,7 +194,12 @@ class MeaningCoach:
                 Reviewed(number, turn.content, act.score, act.skills, act.harm, act.flaws, evidence)
             )
         feedback = final_feedback(scenario, reviewed, state.agreed, state.shut)
-        return Conclusion(feedback, xp_for([r.score for r in reviewed], difficulty), state.agreed)
+        xp = xp_for([r.score for r in reviewed], difficulty)
+        return Conclusion(feedback, xp, state.agreed)
+
+
+_ASKED_SKILLS = frozenset({"discover", "next_step"})
+HINT_DONE_AT = 0.3
 
 
 def _hint_order(scenario: ScenarioBrief, state: State, objection_open: bool) -> list[str]:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from roleplay_api.services.coach.base import MAX_SCORE, FinalFeedback, ScenarioBrief
-from roleplay_api.services.coach.rubric import HARM_CAP, SEVERE_CAP, SEVERE_HARMS, Score
+from roleplay_api.services.coach.rubric import HARM_CAP, HARMS, SEVERE_CAP, SEVERE_HARMS, Score
 from roleplay_api.services.coach.text import quote
 
 SKILL_LABELS = {
@@ -82,6 +82,9 @@ COST_FIXES = {
 }
 
 
+HARM_RANK = {name: rank for rank, name in enumerate(HARMS)}  # rubric.HARMS: gravest first
+
+
 def _quoted(words: str | None) -> str:
     return f" (\u201c{quote(words)}\u201d)" if words else ""
 
@@ -135,20 +138,21 @@ def final_feedback(
     name = str(scenario.persona.get("name") or "The homeowner")
     strengths: list[str] = []
     improvements: list[str] = []
-    seen: set[str] = set()
+    credited = {skill for item in reviewed for skill in item.skills}
+    listed: set[str] = set()
     for item in sorted(reviewed, key=lambda r: -r.score):
         for skill in item.skills:
-            if skill in seen or len(strengths) >= 3:
+            if skill in listed or len(strengths) >= 3:
                 continue
-            seen.add(skill)
+            listed.add(skill)
             words = item.evidence.get(skill) or item.text
             strengths.append(f"Message {item.number}: you {SKILL_LABELS[skill]}{_quoted(words)}.")
     if reviewed:
         best = max(reviewed, key=lambda r: (r.score, -r.number))
         if best.score >= 10:
             strengths.append(
-                f"Your best reply was message {best.number} ({best.score}/{MAX_SCORE}):"
-                f"{_quoted(best.text)[1:]}."
+                f"Your best reply was message {best.number} ({best.score}/{MAX_SCORE}): "
+                f"\u201c{quote(best.text)}\u201d."
             )
     if agreed:
         strengths.append(f"{name} agreed to a next step at the end.")
@@ -179,7 +183,7 @@ def final_feedback(
         improvements.append(f"{name} ended the conversation before the end.")
     elif not agreed:
         improvements.append(f"{name} did not agree to a next step.")
-    missing = [s for s in scenario.skills if s in SKILL_HINTS and s not in seen]
+    missing = [s for s in scenario.skills if s in SKILL_HINTS and s not in credited]
     for skill in missing[:2]:
         improvements.append(f"You never {SKILL_LABELS[skill]}: {SKILL_HINTS[skill]}.")
     if not strengths:
@@ -192,10 +196,12 @@ def _main_cost(reviewed: Sequence[Reviewed]) -> tuple[Reviewed, str] | None:
     """The session's costliest mistake: a harm first, else the lowest reply's worst flaw."""
     harmful = [r for r in reviewed if r.harm]
     if harmful:
-        worst = min(harmful, key=lambda r: (r.harm not in SEVERE_HARMS, r.score, r.number))
+        # The gravest kind first (a threat before a data grab before pressure), then the lowest.
+        worst = min(harmful, key=lambda r: (HARM_RANK.get(str(r.harm), 99), r.score, r.number))
         return worst, str(worst.harm)
-    flawed = [r for r in reviewed if r.flaws]
-    if not flawed:
+    if not reviewed:
         return None
-    worst = min(flawed, key=lambda r: (r.score, r.number))
-    return worst, worst.flaws[0]
+    # The lowest reply is the costliest; named by its flaw when it has one (else the caller
+    # names it as the weakest reply).
+    worst = min(reviewed, key=lambda r: (r.score, r.number))
+    return (worst, worst.flaws[0]) if worst.flaws else None

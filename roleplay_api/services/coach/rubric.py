@@ -95,6 +95,12 @@ def score(
         if h in SKILLS and probs[h] >= CREDIT_AT and s >= 0.5
     }
     flaws = [h for h in FLAWS if probs.get(h, 0.0) >= FLAW_AT]
+    # Facts of the conversation, not impressions: no re-ask without a fact the buyer gave, no
+    # repeat without an earlier line of the trainee's that this one resembles.
+    if not ctx.reask and "reask" in flaws:
+        flaws.remove("reask")
+    if ctx.repeat < REPEAT_AT / 2 and "repeat" in flaws:
+        flaws.remove("repeat")
     if ctx.repeat >= REPEAT_AT and "repeat" not in flaws:
         flaws.append("repeat")
     if ctx.reask and "reask" not in flaws:

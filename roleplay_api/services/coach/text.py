@@ -47,6 +47,13 @@ _NEGATION = re.compile(
     r"didn't|isn't|aren't|wasn't|can't|cannot|shouldn't|wouldn't|ain't|zero)\b|n't\b",
     re.IGNORECASE,
 )
+# Negative words that do not negate: "you'd be crazy not to sign today" is pressure, and "a
+# no-brainer" is a claim, not a denial.
+_NOT_NEGATING = re.compile(
+    r"\b(?:crazy|silly|foolish|mad|nuts|insane|dumb|stupid) not to\b|\bno[- ]brainer\b|"
+    r"\bno (?:problem|worries|doubt)\b|\bnot only\b",
+    re.IGNORECASE,
+)
 # Words that introduce someone else's words: "my manager says sign today" is not the act.
 _REPORTING = re.compile(
     r"\b(?:say|says|said|saying|tell|tells|told|call|calls|called|claim|claims|claimed|"
@@ -84,7 +91,7 @@ def split(text: str) -> list[Sentence]:
     return [
         Sentence(
             part,
-            negated=bool(_NEGATION.search(part)),
+            negated=bool(_NEGATION.search(_NOT_NEGATING.sub(" ", part))),
             quoting=bool(_QUOTED.search(part) or _REPORTING.search(part)),
             question=part.rstrip("\"'\u201d\u2019) ").endswith("?"),
         )

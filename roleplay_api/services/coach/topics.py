@@ -29,8 +29,9 @@ _LEXICON = {
     r"move(?:d)? in|attic|windows?|south|shade|sun\b|square feet|bedroom|upstairs|\bac\b|"
     r"air condition|insulation|stay(?:ing)? (?:here|long)|plan(?:ning)? to stay",
     "decision": r"spouse|wife|husband|partner|landlord|owner|\bboard\b|committee|decid|decision|"
-    r"who (?:else|makes|handles|would)|both of you|together|family|sign off|approve",
-    "time": r"\bwhen\b|what time|a good time|better time|schedule|evening|morning|afternoon|"
+    r"who (?:else|makes|handles|would)|sign off|approve",
+    "time": r"\bwhen(?:'s| (?:would|could|can|should|is|are|do|does|might|works?))\b|"
+    r"what time|a good time|better time|schedule|evening|morning|afternoon|"
     r"weekend|saturday|sunday|monday|tuesday|wednesday|thursday|friday|tomorrow|next week|"
     r"available|free (?:on|this|next)|come back|stop by|swing by|calendar|lease (?:ends|runs)|"
     r"renew|how long (?:is|does) (?:your|the) (?:lease|contract)",

@@ -192,10 +192,21 @@ def test_xp_rewards_skill_over_difficulty(coach):
 
 
 def test_xp_formula():
-    assert xp_for([3, 7, 11, 15, 20], "BEGINNER") == 22
-    assert xp_for([3, 7, 11, 15, 20], "NIGHTMARE") == 66
+    # -5 - 1 + 3 + 7 + 12 = 16 above par in all
+    assert xp_for([3, 7, 11, 15, 20], "BEGINNER") == 16
+    assert xp_for([3, 7, 11, 15, 20], "NIGHTMARE") == 48
     assert xp_for([PAR] * 5, "NIGHTMARE") == 0
+    assert xp_for([18, 18, 18, 1, 1], "PRO") == int((30 - 14) * 1.5 + 0.5)  # harms take it back
+    assert xp_for([2, 3, 4, 20, 5], "NIGHTMARE") == 0  # never below 0
     assert xp_for([], "PRO") == 0
+
+
+def test_a_harmful_reply_takes_back_xp(coach):
+    script = [*STRONG[:2], "To lock this in I just need the last four of your social.", *STRONG[3:]]
+    judgements, _, conclusion = play(coach, "homeowner_objection", "BEGINNER", script)
+    clean = play(coach, "homeowner_objection", "BEGINNER", STRONG)[2]
+    assert judgements[2].harm == "data_grab" and judgements[2].score <= 2
+    assert conclusion.xp <= clean.xp - (8 - judgements[2].score)
 
 
 def test_the_final_feedback_quotes_verbatim_and_says_what_happened(coach):
