@@ -2124,10 +2124,7 @@ export interface operations {
     };
     get_chat_state: {
         parameters: {
-            query?: {
-                /** @description Read this kept version, not the current one (404: not kept) */
-                version?: number;
-            };
+            query?: never;
             header?: never;
             path: {
                 /** @description The client's session id (400 when it does not match the pattern) */

@@ -8,27 +8,18 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.chat_state import ChatState
 from ...models.error import Error
-from ...types import UNSET, Response, Unset
+from ...types import Response
 
 
 def _get_kwargs(
     user_session_id: str,
-    *,
-    version: int | Unset = UNSET,
 ) -> dict[str, Any]:
-
-    params: dict[str, Any] = {}
-
-    params["version"] = version
-
-    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/chat-state-sessions/{user_session_id}".format(
             user_session_id=quote(str(user_session_id), safe=""),
         ),
-        "params": params,
     }
 
     return _kwargs
@@ -93,13 +84,11 @@ def sync_detailed(
     user_session_id: str,
     *,
     client: AuthenticatedClient,
-    version: int | Unset = UNSET,
 ) -> Response[ChatState | Error]:
     """Read a chat state (or, with ?version=N, one of its kept versions)
 
     Args:
         user_session_id (str):
-        version (int | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -111,7 +100,6 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         user_session_id=user_session_id,
-        version=version,
     )
 
     response = client.get_httpx_client().request(
@@ -125,13 +113,11 @@ def sync(
     user_session_id: str,
     *,
     client: AuthenticatedClient,
-    version: int | Unset = UNSET,
 ) -> ChatState | Error | None:
     """Read a chat state (or, with ?version=N, one of its kept versions)
 
     Args:
         user_session_id (str):
-        version (int | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -144,7 +130,6 @@ def sync(
     return sync_detailed(
         user_session_id=user_session_id,
         client=client,
-        version=version,
     ).parsed
 
 
@@ -152,13 +137,11 @@ async def asyncio_detailed(
     user_session_id: str,
     *,
     client: AuthenticatedClient,
-    version: int | Unset = UNSET,
 ) -> Response[ChatState | Error]:
     """Read a chat state (or, with ?version=N, one of its kept versions)
 
     Args:
         user_session_id (str):
-        version (int | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -170,7 +153,6 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         user_session_id=user_session_id,
-        version=version,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -182,13 +164,11 @@ async def asyncio(
     user_session_id: str,
     *,
     client: AuthenticatedClient,
-    version: int | Unset = UNSET,
 ) -> ChatState | Error | None:
     """Read a chat state (or, with ?version=N, one of its kept versions)
 
     Args:
         user_session_id (str):
-        version (int | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -202,6 +182,5 @@ async def asyncio(
         await asyncio_detailed(
             user_session_id=user_session_id,
             client=client,
-            version=version,
         )
     ).parsed
