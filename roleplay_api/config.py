@@ -148,7 +148,7 @@ def load_config(
         "CHAT_STATE_API_KEYS": _list(env, "CHAT_STATE_API_KEYS"),
         "CHAT_STATE_HISTORY": _int(env, "CHAT_STATE_HISTORY", 10),
         "CHAT_STATE_DEFAULT_TTL_SECONDS": _int(env, "CHAT_STATE_DEFAULT_TTL_SECONDS", 0),
-        "CHAT_STATE_COMPRESS_MIN_BYTES": _int(env, "CHAT_STATE_COMPRESS_MIN_BYTES", 1024),
+        "CHAT_STATE_COMPRESS_MIN_BYTES": _int(env, "CHAT_STATE_COMPRESS_MIN_BYTES", 8192),
         "CHAT_STATE_ENCRYPTION_KEYS": _encryption_keys(env, "CHAT_STATE_ENCRYPTION_KEYS"),
         "COACH_ENGINE": env.get("COACH_ENGINE", "coach").lower(),
         "LLM_BASE_URL": env.get("LLM_BASE_URL", ""),

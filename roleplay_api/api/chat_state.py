@@ -108,10 +108,12 @@ _SUBRESOURCES = {"versions": ["GET", "HEAD", "OPTIONS"], "restore": ["POST", "OP
 @blp.before_request
 def answer_subresource_methods() -> Response | None:
     key = (request.view_args or {}).get("user_session_id") or ""
-    head, _, tail = key.rpartition("/")
-    rule = request.url_rule.rule if request.url_rule is not None else ""
-    if not (head and "/" not in head and tail in _SUBRESOURCES):
-        tail = rule.rsplit("/", 1)[-1]
+    if "/" in key:  # a sub-resource's path routed to /{id} by a method it does not take
+        head, _, tail = key.rpartition("/")
+        if "/" in head or tail not in _SUBRESOURCES:
+            return None  # a bad id: the view answers 400
+    else:
+        tail = request.url_rule.rule.rsplit("/", 1)[-1] if request.url_rule is not None else ""
         if tail not in _SUBRESOURCES:
             return None
     allowed = _SUBRESOURCES[tail]

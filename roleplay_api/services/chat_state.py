@@ -85,8 +85,8 @@ def upsert_chat_state(
 
 def get_chat_state(user_session_id: str, *, settings: ChatStateSettings) -> dict[str, Any]:
     check_user_session_id(user_session_id)
-    row = database.first(sql.SELECT, {"key": user_session_id, "now": now()})
-    if row is None:
+    row = database.first(sql.READ, {"key": user_session_id})
+    if row is None or (row.expires_at is not None and row.expires_at <= now()):
         raise NotFound(NOT_FOUND)
     found = row._asdict()
     return {

@@ -79,12 +79,11 @@ UPDATE_IF = statement("chat_state.update_if", _update.where(_VERSION_IN))
 UPDATE_AT = statement(
     "chat_state.update_at", _update.where(_t.c.version == sa.bindparam("expected"))
 )
-SELECT = statement(
-    "chat_state.select",
-    sa.select(*_STORED, _t.c.last_activity, _t.c.version, _t.c.updated_at, _t.c.expires_at).where(
-        _KEY, _LIVE
-    ),
-)
+_select = sa.select(*_STORED, _t.c.last_activity, _t.c.version, _t.c.updated_at, _t.c.expires_at)
+SELECT = statement("chat_state.select", _select.where(_KEY, _LIVE))
+# GET's read: the same SQL as before expiry existed (the OR costs PostgreSQL planning time on
+# every call); the caller tests expires_at against the same clock instead.
+READ = statement("chat_state.read", _select.where(_KEY))
 EXISTS = statement("chat_state.exists", sa.select(_t.c.version).where(_KEY, _LIVE))
 DELETE = statement("chat_state.delete", sa.delete(_t).where(_KEY, _LIVE))
 DELETE_IF = statement("chat_state.delete_if", sa.delete(_t).where(_KEY, _LIVE, _VERSION_IN))

@@ -16,7 +16,7 @@ MERGE = "application/merge-patch+json"
 SECRET = "my card number is 4111-1111"
 
 
-def big_state(n=50, marker=SECRET):
+def big_state(n=100, marker=SECRET):
     messages = [{"role": "user", "content": f"{marker} message {i} " * 5} for i in range(n)]
     return json.dumps({"messages": messages, "currentStep": "language"})
 
