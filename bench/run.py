@@ -76,8 +76,10 @@ def free_port() -> int:
 
 
 def psql(url: str, sql: str) -> str:
+    # On standard input: a 200 KB state does not fit in one argument (E2BIG).
     out = subprocess.run(
-        ["psql", url, "-v", "ON_ERROR_STOP=1", "-qAtc", sql],
+        ["psql", url, "-v", "ON_ERROR_STOP=1", "-qAt"],
+        input=sql,
         check=True,
         capture_output=True,
         text=True,
