@@ -194,10 +194,15 @@ def write_params(
 def write(
     stmt: database.Statement, params: dict[str, Any], settings: ChatStateSettings
 ) -> sa.Row[Any] | None:
-    """Run a record write; with history on, add the new version's row in the same transaction."""
+    """Run a record write; with history on, write the new version's row with it (one statement
+    on PostgreSQL, one transaction on SQLite)."""
     size = params.pop("size")
     if not settings.history:
         return database.first(stmt, params)
+    if database.dialect_name() == "postgresql":  # one statement: the write and its version
+        return database.first(
+            sql.WITH_HISTORY[stmt.name], {**params, "size": size, "keep": settings.history}
+        )
     with database.transaction() as transaction:
         row = transaction.first(stmt, params)
         if row is not None:

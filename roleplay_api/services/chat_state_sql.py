@@ -156,6 +156,45 @@ def history_put_for_dialect() -> database.Statement:
     return HISTORY_PUT[database.dialect_name()]
 
 
+def _with_history(write: Any) -> sa.Executable:
+    """PostgreSQL: ``write`` (RETURNING the record), its version's row and the prune, as one
+    statement (data-modifying CTEs): one round trip, atomic as the write alone.
+
+    The prune takes versions older than the last ``keep`` and any past the new one; the insert
+    takes exactly the new one, so the two never touch the same row.
+    """
+    written = write.cte("written")
+    columns = (*STORED, "size", "last_activity", "updated_at")
+    kept = postgresql.insert(_h).from_select(
+        ["user_session_id", "version", *columns],
+        sa.select(
+            written.c.user_session_id,
+            written.c.version,
+            *(written.c[name] for name in STORED),
+            sa.bindparam("size", type_=sa.Integer),
+            written.c.last_activity,
+            written.c.updated_at,
+        ),
+    )
+    kept = kept.on_conflict_do_update(
+        index_elements=[_h.c.user_session_id, _h.c.version],
+        set_={name: kept.excluded[name] for name in columns},
+    )
+    pruned = sa.delete(_h).where(
+        _h.c.user_session_id == written.c.user_session_id,
+        sa.or_(_h.c.version <= written.c.version - _KEEP, _h.c.version > written.c.version),
+    )
+    return sa.select(*written.c).add_cte(kept.cte("kept")).add_cte(pruned.cte("pruned"))
+
+
+# Each write with its history row, by the write's name (PostgreSQL; SQLite runs the three
+# statements in one transaction).
+WITH_HISTORY = {
+    stmt.name: statement(f"{stmt.name}.with_history", _with_history(stmt.sql))
+    for stmt in (UPSERT["postgresql"], UPDATE, UPDATE_IF, UPDATE_AT)
+}
+
+
 # ---- maintenance: purge and key rotation -----------------------------------------------------
 
 _CUTOFF = sa.bindparam("cutoff", type_=_t.c.last_activity.type)
