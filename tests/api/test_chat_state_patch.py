@@ -116,3 +116,12 @@ def test_parallel_patches_of_different_keys_all_land(app, client):
     final = client.get(f"{URL}/merge").get_json()
     assert final["version"] == 1 + len(statuses)
     assert json.loads(final["chat_state"]) == {f"k{i}": i for i in range(len(statuses))}
+
+
+def test_concurrent_patches_lose_nothing_on_either_database(app, client):
+    assert save(client, "both", "{}").status_code == 201
+    statuses = run_together(app, lambda c, i: patch(c, "both", {f"k{i}": i}).status_code, n=8)
+    assert statuses == [200] * 8
+    final = client.get(f"{URL}/both").get_json()
+    assert final["version"] == 9
+    assert json.loads(final["chat_state"]) == {f"k{i}": i for i in range(8)}
