@@ -60,7 +60,9 @@ def test_patch_without_a_body_type_is_415(client):
     error_of(client.patch(f"{URL}/p3b"), 415, "unsupported_media_type")
 
 
-@pytest.mark.parametrize("body", ["[1, 2]", '"text"', "null", "3", "", "{", "[{]"])
+@pytest.mark.parametrize(
+    "body", ["[1, 2]", '"text"', "null", "3", "", "{", "[{]", b"\xff\xfe", b'{"a": "\xe9"}']
+)
 def test_a_patch_that_is_not_a_json_object_is_400(client, body):
     save(client, "p4", '{"keep": 1}')
     error_of(patch(client, "p4", body), 400, "validation_error")
