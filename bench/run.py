@@ -43,6 +43,8 @@ class Result:
     ceiling_tps: float | None = None
     ceiling_unit_rps: float | None = None  # the ceiling in the workload's requests per second
     ratio: float | None = None
+    state_bytes: int | None = None  # the chat_state's UTF-8 bytes (chat-state workloads)
+    stored_bytes: float | None = None  # what one row holds for it on average, after upserts
     notes: list[str] = field(default_factory=list)
 
 
@@ -74,8 +76,10 @@ def free_port() -> int:
 
 
 def psql(url: str, sql: str) -> str:
+    # On standard input: a 200 KB state does not fit in one argument (E2BIG).
     out = subprocess.run(
-        ["psql", url, "-v", "ON_ERROR_STOP=1", "-qAtc", sql],
+        ["psql", url, "-v", "ON_ERROR_STOP=1", "-qAt"],
+        input=sql,
         check=True,
         capture_output=True,
         text=True,
@@ -301,17 +305,35 @@ def chat_state_literal(size: int = 2048) -> tuple[str, str]:
     return text, json.dumps(text)
 
 
-def prepare(base: str, url: str, keys: int, list_sessions: int, state: str) -> dict[str, str]:
-    log(f"filling {keys} chat-state keys and a user with {list_sessions} sessions")
-    psql(url, "TRUNCATE chat_state_sessions")
+def fill(url: str, prefix: str, keys: int, state: str) -> None:
+    """``keys`` records as rows written before compression (plain text): the upsert workload
+    then rewrites them through the service, as it stores states now."""
     escaped = state.replace("'", "''")
     psql(
         url,
         "INSERT INTO chat_state_sessions (session_id, user_session_id, chat_state, "
         "last_activity, created_at, updated_at, version) "
-        f"SELECT gen_random_uuid(), 'bench-' || i, '{escaped}', now(), now(), now(), 1 "
+        f"SELECT gen_random_uuid(), '{prefix}' || i, '{escaped}', now(), now(), now(), 1 "
         f"FROM generate_series(1, {keys}) AS i",
     )
+
+
+def stored_bytes(url: str, prefix: str) -> float:
+    """Bytes a record's state takes in its row on average (after TOAST's own compression)."""
+    return float(
+        psql(
+            url,
+            "SELECT round(avg(coalesce(pg_column_size(chat_state), 0)"
+            " + coalesce(pg_column_size(chat_state_data), 0)), 1)"
+            f" FROM chat_state_sessions WHERE user_session_id LIKE '{prefix}%'",
+        )
+    )
+
+
+def prepare(base: str, url: str, keys: int, list_sessions: int, state: str) -> dict[str, str]:
+    log(f"filling {keys} chat-state keys and a user with {list_sessions} sessions")
+    psql(url, "TRUNCATE chat_state_sessions CASCADE")
+    fill(url, "bench-", keys, state)
     tokens = {}
     for name in ("BENCH_TOKEN", "BENCH_LIST_TOKEN"):
         email = f"{name.lower()}-{secrets.token_hex(4)}@bench.example.com"
@@ -340,11 +362,16 @@ WORKLOADS = {
     #        pgbench script (None: no ceiling), app requests per pgbench transaction)
     "chat-state upsert": ("chat_upsert.lua", 2, "chat_upsert.sql", 1),
     "chat-state get": ("chat_get.lua", 2, "chat_get.sql", 1),
+    # A 200 KB state over BIG_KEYS keys (no pgbench ceiling: the state is too big a variable).
+    "chat-state upsert 200KB": ("chat_upsert.lua", 2, None, 1),
+    "chat-state get 200KB": ("chat_get.lua", 2, None, 1),
     "roleplay start+5 messages": ("roleplay.lua", None, "roleplay_session.sql", 6),
     "sessions list (50)": ("sessions_list.lua", 2, "sessions_list.sql", 1),
     # No database, no token: the floor under every route (gunicorn, Flask, our hooks).
     "no-op floor (/healthz)": ("healthz.lua", 2, None, 1),
 }
+BIG_KEYS = 100
+BIG_STATE_BYTES = 200 * 1024
 
 
 def main() -> int:
@@ -386,12 +413,23 @@ def main() -> int:
         state, literal = chat_state_literal()
         keys, list_sessions = 10_000, 50
         prepared = prepare(server.base, url, keys, list_sessions, state)
+        big_state, big_literal = chat_state_literal(BIG_STATE_BYTES)
+        fill(url, "big-", BIG_KEYS, big_state)
+        big_file = BENCH / "results" / "state-200k.json"
+        big_file.parent.mkdir(exist_ok=True)
+        big_file.write_text(big_literal)
         wrk_env = {
             **env,
             "BENCH_KEYS": str(keys),
             "BENCH_CHAT_STATE_JSON": literal,
             "BENCH_TOKEN": prepared["BENCH_TOKEN"],
             "BENCH_LIST_TOKEN": prepared["BENCH_LIST_TOKEN"],
+        }
+        big_env = {
+            **wrk_env,
+            "BENCH_KEYS": str(BIG_KEYS),
+            "BENCH_KEY_PREFIX": "big-",
+            "BENCH_CHAT_STATE_FILE": str(big_file),
         }
         defines = {
             "keys": str(keys),
@@ -405,9 +443,11 @@ def main() -> int:
             # Start each workload from a settled database: the previous one's dead rows are
             # vacuumed and its dirty pages written now, not by autovacuum or a checkpoint in
             # the middle of this measurement.
+            big = name.endswith("200KB")
+            env_of = big_env if big else wrk_env
             settle(url)
             log(f"wrk: {name} for {args.seconds}s at {args.connections} connections")
-            run_wrk(script, server.base, 3, args.connections, threads or args.connections, wrk_env)
+            run_wrk(script, server.base, 3, args.connections, threads or args.connections, env_of)
             workers, postgres = server.worker_pids(), postgres_pids()
             app_cpu, pg_cpu = cpu_seconds(workers), cpu_seconds(postgres)
             stats = run_wrk(
@@ -416,7 +456,7 @@ def main() -> int:
                 args.seconds,
                 args.connections,
                 threads or args.connections,
-                wrk_env,
+                env_of,
             )
             seconds = stats["duration_us"] / 1e6
             errors = sum(
@@ -439,6 +479,9 @@ def main() -> int:
                 app_cpu_us=round((cpu_seconds(workers) - app_cpu) / stats["requests"] * 1e6),
                 pg_cpu_us=round((cpu_seconds(postgres) - pg_cpu) / stats["requests"] * 1e6),
             )
+            if name.startswith("chat-state upsert"):
+                result.state_bytes = len((big_state if big else state).encode())
+                result.stored_bytes = stored_bytes(url, "big-" if big else "bench-")
             if sql and not args.skip_ceiling:
                 settle(url)
                 log(f"pgbench: {sql}")
@@ -478,6 +521,7 @@ def main() -> int:
                 "machine": machine(),
                 "seconds": args.seconds,
                 "connections": args.connections,
+                "chat_state_history": env.get("CHAT_STATE_HISTORY", "10 (default)"),
                 "results": [asdict(r) for r in results],
                 "memory": memory,
             },
@@ -499,6 +543,7 @@ def machine() -> dict[str, object]:
 
 
 def print_report(results: list[Result], memory: dict) -> None:
+    print(f"CHAT_STATE_HISTORY={os.environ.get('CHAT_STATE_HISTORY', '10 (default)')}")
     header = (
         f"{'workload':<28}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
         f"{'app us':>8}{'pg us':>7}{'ceiling':>10}{'ratio':>8}"
@@ -516,6 +561,14 @@ def print_report(results: list[Result], memory: dict) -> None:
         "\napp us / pg us: CPU (user + system) per request of the gunicorn workers and of"
         " PostgreSQL,\nsteadier from run to run than req/s on a shared VM."
     )
+    sized = [r for r in results if r.stored_bytes is not None]
+    if sized:
+        print("\nchat_state as stored (bytes per record, after the upsert workload):")
+        for r in sized:
+            print(
+                f"  {r.workload:<26} state {r.state_bytes:>7}  stored {r.stored_bytes:>9.0f}"
+                f"  ({(r.state_bytes or 0) / max(r.stored_bytes or 1, 1):.1f}x)"
+            )
     if memory:
         print(f"\nresident memory per worker over {memory['seconds']}s of upserts (MiB):")
         for w in memory["workers"]:

@@ -77,17 +77,42 @@ def list_scenarios() -> None:
 @click.option(
     "--idle-days",
     type=click.IntRange(min=0),
-    required=True,
-    help="Delete records whose last_activity is more than this many days ago.",
+    default=None,
+    help="Also delete records whose last_activity is more than this many days ago.",
 )
 @click.option("--dry-run", is_flag=True, help="Only count what would be deleted.")
-def purge_chat_states(idle_days: int, dry_run: bool) -> None:
-    """Delete idle chat-state records, in small batches (safe while the service runs)."""
-    from roleplay_api.services import chat_state as chat_state_service
+def purge_chat_states(idle_days: int | None, dry_run: bool) -> None:
+    """Delete expired (and, with --idle-days, idle) chat-state records and their versions,
+    in small batches along an index (safe while the service runs)."""
+    from roleplay_api.services import chat_state_maintenance as maintenance
 
-    count = chat_state_service.purge_idle_chat_states(idle_days, dry_run=dry_run)
     verb = "would delete" if dry_run else "deleted"
-    click.echo(f"{verb} {count} chat-state records idle for more than {idle_days} days")
+    expired = maintenance.purge_expired_chat_states(dry_run=dry_run)
+    click.echo(f"{verb} {expired} expired chat-state records")
+    if idle_days is not None:
+        count = maintenance.purge_idle_chat_states(idle_days, dry_run=dry_run)
+        click.echo(f"{verb} {count} chat-state records idle for more than {idle_days} days")
+
+
+@chat_state_cli.command("rotate-key")
+@click.option("--batch-size", type=click.IntRange(min=1), default=500, show_default=True)
+def rotate_chat_state_key(batch_size: int) -> None:
+    """Re-encrypt every chat state and kept version under the first CHAT_STATE_ENCRYPTION_KEYS
+    key (plain rows included), in batches, while the service runs."""
+    from flask import current_app
+
+    from roleplay_api.services import chat_state_maintenance as maintenance
+    from roleplay_api.services.chat_state_storage import ChatStateSettings, StorageError
+
+    settings = ChatStateSettings.from_config(current_app.config)
+    try:
+        done = maintenance.rotate_key(settings, batch_size=batch_size)
+    except (ValueError, StorageError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(
+        f"re-encrypted {done.records} records and {done.versions} versions under key "
+        f"{settings.storage.current_key_id!r} ({done.skipped} changed meanwhile, left as written)"
+    )
 
 
 def register_cli(app: Flask) -> None:

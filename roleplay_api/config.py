@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 import secrets
 from collections.abc import Mapping
@@ -43,6 +45,26 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
 
 def _list(env: Mapping[str, str], name: str) -> list[str]:
     return [item.strip() for item in env.get(name, "").split(",") if item.strip()]
+
+
+def _encryption_keys(env: Mapping[str, str], name: str) -> dict[str, bytes]:
+    """``id:key,id:key`` with each key 16, 24 or 32 bytes in (URL-safe) base64; first is current."""
+    keys: dict[str, bytes] = {}
+    for item in _list(env, name):
+        key_id, sep, encoded = item.partition(":")
+        key_id = key_id.strip()
+        if not sep or not key_id or len(key_id) > 64:
+            raise ConfigError(f"{name}: each entry must be <key id>:<base64 key>, got {key_id!r}")
+        try:
+            key = base64.urlsafe_b64decode(encoded.strip().replace("+", "-").replace("/", "_"))
+        except (binascii.Error, ValueError):
+            raise ConfigError(f"{name}: the key of {key_id!r} is not base64") from None
+        if len(key) not in (16, 24, 32):
+            raise ConfigError(f"{name}: the key of {key_id!r} must be 16, 24 or 32 bytes")
+        if key_id in keys:
+            raise ConfigError(f"{name}: key id {key_id!r} appears twice")
+        keys[key_id] = key
+    return keys
 
 
 def database_url(raw: str) -> str:
@@ -124,6 +146,10 @@ def load_config(
         "PROXY_FIX_X_FOR": _int(env, "PROXY_FIX_X_FOR", 0),
         "CHAT_STATE_MAX_BYTES": _int(env, "CHAT_STATE_MAX_BYTES", 1024 * 1024, 1),
         "CHAT_STATE_API_KEYS": _list(env, "CHAT_STATE_API_KEYS"),
+        "CHAT_STATE_HISTORY": _int(env, "CHAT_STATE_HISTORY", 10),
+        "CHAT_STATE_DEFAULT_TTL_SECONDS": _int(env, "CHAT_STATE_DEFAULT_TTL_SECONDS", 0),
+        "CHAT_STATE_COMPRESS_MIN_BYTES": _int(env, "CHAT_STATE_COMPRESS_MIN_BYTES", 8192),
+        "CHAT_STATE_ENCRYPTION_KEYS": _encryption_keys(env, "CHAT_STATE_ENCRYPTION_KEYS"),
         "COACH_ENGINE": env.get("COACH_ENGINE", "coach").lower(),
         "LLM_BASE_URL": env.get("LLM_BASE_URL", ""),
         "LLM_API_KEY": env.get("LLM_API_KEY", ""),

@@ -101,6 +101,10 @@ class PayloadTooLarge(APIError):
     status, code, message = 413, "payload_too_large", "Request body is too large"
 
 
+class UnsupportedMediaType(APIError):
+    status, code, message = 415, "unsupported_media_type", "Request body must be application/json"
+
+
 class Unavailable(APIError):
     status, code, message = 503, "unavailable", MESSAGES[503]
 

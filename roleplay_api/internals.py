@@ -7,6 +7,7 @@ name, rather than somewhere downstream.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import flask
@@ -83,7 +84,17 @@ class Parser(FlaskParser):
     def _raw_load_json(self, req: flask.Request) -> Any:
         if not is_json_request(req):
             return core.missing
-        return orjson.loads(req.get_data(cache=True))
+        data = req.get_data(cache=True)
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError as error:
+            # webargs reads an error whose ``doc`` is empty as "no body" (missing); orjson
+            # leaves ``doc`` empty when the bytes are not UTF-8, so such a body passed as
+            # absent (a PATCH as the empty patch). Name the bytes: it is invalid JSON (400).
+            if data and not error.doc:
+                doc = data.decode("utf-8", "replace")
+                raise json.JSONDecodeError(error.msg, doc, error.pos) from error
+            raise
 
 
 # ---- flask-smorest --------------------------------------------------------------------------

@@ -42,6 +42,9 @@ OPERATION_IDS = {
     ("get", "/chat-state-sessions/{user_session_id}"): "get_chat_state",
     ("put", "/chat-state-sessions/{user_session_id}"): "replace_chat_state",
     ("delete", "/chat-state-sessions/{user_session_id}"): "delete_chat_state",
+    ("patch", "/chat-state-sessions/{user_session_id}"): "patch_chat_state",
+    ("get", "/chat-state-sessions/{user_session_id}/versions"): "list_chat_state_versions",
+    ("post", "/chat-state-sessions/{user_session_id}/restore"): "restore_chat_state",
 }
 
 # Paths served by the app but not part of the API document (Prometheus' text format).
@@ -179,6 +182,33 @@ EXAMPLES: list[tuple[str, str, str, tuple[str, str]]] = [
             "validation_error",
             "limit: Must be greater than or equal to 1 and less than or equal to 100",
         ),
+    ),
+    (
+        "patch",
+        "/chat-state-sessions",
+        "415",
+        (
+            "unsupported_media_type",
+            "PATCH needs Content-Type: application/merge-patch+json",
+        ),
+    ),
+    (
+        "patch",
+        "/chat-state-sessions",
+        "400",
+        ("validation_error", "A merge patch must be a JSON object"),
+    ),
+    (
+        "patch",
+        "/chat-state-sessions",
+        "409",
+        ("conflict", "The chat state kept changing under this PATCH; retry it"),
+    ),
+    (
+        "*",
+        "/chat-state-sessions/{user_session_id}/restore",
+        "404",
+        ("not_found", "Version 3 of this chat state is not kept"),
     ),
     ("*", "/chat-state-sessions", "404", ("not_found", "No chat state for this user_session_id")),
     ("*", "/chat-state-sessions", "401", ("unauthorized", "X-API-Key header is required")),

@@ -6,13 +6,9 @@ import io
 
 from flask import Flask, Response, request
 
-from roleplay_api.errors import APIError, PayloadTooLarge
+from roleplay_api.errors import PayloadTooLarge, UnsupportedMediaType
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
-
-
-class UnsupportedMediaType(APIError):
-    status, code, message = 415, "unsupported_media_type", "Request body must be application/json"
 
 
 def register_request_guards(app: Flask) -> None:

@@ -6,6 +6,8 @@ one such statement as its own transaction on a connection that stays in AUTOCOMM
 as BEGIN/statement/COMMIT at a third of the round trips, and nothing to roll back when the
 connection returns to the pool. A multi-step change (a roleplay message) is a read, then a
 write guarded by the version it read, so it needs no transaction held across the steps.
+Writes that must land together (a chat state and its history row) run their named statements
+in ``transaction()``: one BEGIN ... COMMIT on one connection.
 
 How a statement runs is this package's detail: on PostgreSQL each one is compiled once per app
 and executed on the pool's psycopg2 connection (``_compiled.py``); SQLite, and statements with
@@ -24,7 +26,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -107,16 +109,40 @@ def rowcount(stmt: Statement, params: Mapping[str, Any]) -> int:
     return _execute(stmt, params)[1]
 
 
+class Transaction:
+    """Named statements run on one connection inside one transaction (see ``transaction``)."""
+
+    __slots__ = ("_connection",)
+
+    def __init__(self, connection: sa.Connection) -> None:
+        self._connection = connection
+
+    def first(self, stmt: Statement, params: Mapping[str, Any]) -> Any:
+        rows = self._execute(stmt, params).all()
+        return rows[0] if rows else None
+
+    def rowcount(self, stmt: Statement, params: Mapping[str, Any]) -> int:
+        return self._execute(stmt, params).rowcount
+
+    def _execute(self, stmt: Statement, params: Mapping[str, Any]) -> Any:
+        _check(stmt)
+        return self._connection.execute(stmt.sql, params)
+
+
+@contextlib.contextmanager
+def transaction() -> Iterator[Transaction]:
+    """BEGIN; the block's statements; COMMIT (ROLLBACK if it raises). Short: no waiting inside."""
+    with db.engine.begin() as connection:
+        yield Transaction(connection)
+
+
 def dialect_name() -> str:
     return engine().dialect.name
 
 
 def _execute(stmt: Statement, params: Mapping[str, Any]) -> tuple[list[Any] | None, int]:
     """(rows, or None for a statement without a result; rowcount), compiled or through Core."""
-    if not isinstance(stmt, Statement):
-        raise StatementError(
-            f"run a named Statement built once (database.statement), not {type(stmt).__name__}"
-        )
+    _check(stmt)
     bound = engine()
     prepared = _compiled.prepared_for(bound, stmt)
     if prepared is not None:
@@ -124,6 +150,13 @@ def _execute(stmt: Statement, params: Mapping[str, Any]) -> tuple[list[Any] | No
     with bound.connect() as connection:
         result = connection.execute(stmt.sql, params)
         return (list(result) if result.returns_rows else None), result.rowcount
+
+
+def _check(stmt: Any) -> None:
+    if not isinstance(stmt, Statement):
+        raise StatementError(
+            f"run a named Statement built once (database.statement), not {type(stmt).__name__}"
+        )
 
 
 # ---- the app's engine and session -----------------------------------------------------------

@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from marshmallow import ValidationError, fields
+from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 
 from roleplay_api.schemas.common import BaseSchema, Text
 from roleplay_api.services.chat_state_rules import (
+    TTL_MAX_SECONDS,
     USER_SESSION_ID_DOC,
     USER_SESSION_ID_RE,
     USER_SESSION_ID_RULE,
+    VERSION_MAX,
 )
 
 
@@ -45,17 +47,67 @@ _LAST_ACTIVITY_DOC = {
 }
 
 
+_TTL_DOC = {
+    "description": "Seconds until the record expires (404 from then on); the server's "
+    "CHAT_STATE_DEFAULT_TTL_SECONDS when omitted (by default: never). Every write sets it anew.",
+    "example": 86400,
+}
+
+
+def _ttl_seconds() -> fields.Integer:
+    return fields.Integer(
+        strict=True, validate=validate.Range(1, TTL_MAX_SECONDS), metadata=_TTL_DOC
+    )
+
+
+def _version(**kwargs: Any) -> fields.Integer:
+    return fields.Integer(validate=validate.Range(1, VERSION_MAX), **kwargs)
+
+
 class ChatStateUpsertSchema(BaseSchema):
     user_session_id = fields.String(
         required=True, validate=validate_user_session_id, metadata=USER_SESSION_ID_DOC
     )
     chat_state = Text(required=True, metadata=_CHAT_STATE_DOC)
     last_activity = UTCAwareDateTime(metadata=_LAST_ACTIVITY_DOC)
+    ttl_seconds = _ttl_seconds()
 
 
 class ChatStateReplaceSchema(BaseSchema):
     chat_state = Text(required=True, metadata=_CHAT_STATE_DOC)
     last_activity = UTCAwareDateTime(metadata=_LAST_ACTIVITY_DOC)
+    ttl_seconds = _ttl_seconds()
+
+
+class ChatStateMergePatchSchema(Schema):
+    """A JSON Merge Patch (RFC 7396): any JSON object, applied to the stored chat_state's
+    object; a member set to null removes it."""
+
+    class Meta:
+        unknown = INCLUDE
+
+
+class ChatStatePatchQuerySchema(BaseSchema):
+    ttl_seconds = fields.Integer(validate=validate.Range(1, TTL_MAX_SECONDS), metadata=_TTL_DOC)
+
+
+class ChatStateReadQuerySchema(BaseSchema):
+    version = _version(
+        metadata={"description": "Read this kept version, not the current one (404: not kept)"}
+    )
+
+
+class ChatStateVersionsQuerySchema(BaseSchema):
+    limit = fields.Integer(load_default=10, validate=validate.Range(1, 100))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**31 - 1))
+
+
+class ChatStateRestoreSchema(BaseSchema):
+    version = _version(
+        required=True, strict=True, metadata={"description": "The kept version to restore"}
+    )
+    last_activity = UTCAwareDateTime(metadata=_LAST_ACTIVITY_DOC)
+    ttl_seconds = _ttl_seconds()
 
 
 class ChatStateSchema(BaseSchema):
@@ -65,6 +117,11 @@ class ChatStateSchema(BaseSchema):
     last_activity = fields.DateTime(required=True)
     version = fields.Integer(required=True, metadata={"minimum": 1})
     updated_at = fields.DateTime(required=True)
+    expires_at = fields.DateTime(
+        required=True,
+        allow_none=True,
+        metadata={"description": "When the record expires; null: never (and on past versions)"},
+    )
 
 
 class ChatStateRecordSchema(ChatStateSchema):
@@ -73,6 +130,22 @@ class ChatStateRecordSchema(ChatStateSchema):
     session_id = fields.UUID(required=True)
     user_session_id = fields.String(required=True)
     created_at = fields.DateTime(required=True)
+
+
+class ChatStateVersionSchema(Schema):
+    version = fields.Integer(required=True, metadata={"minimum": 1})
+    last_activity = fields.DateTime(required=True)
+    updated_at = fields.DateTime(required=True)
+    size = fields.Integer(required=True, metadata={"description": "Bytes of chat_state (UTF-8)"})
+
+
+class ChatStateVersionsSchema(Schema):
+    """A record's kept versions, newest first (CHAT_STATE_HISTORY of them at most)."""
+
+    user_session_id = fields.String(required=True)
+    version = fields.Integer(required=True, metadata={"description": "The current version"})
+    versions = fields.List(fields.Nested(ChatStateVersionSchema), required=True)
+    total = fields.Integer(required=True, metadata={"description": "Kept versions in all"})
 
 
 def dump_record(record: dict[str, Any]) -> dict[str, Any]:

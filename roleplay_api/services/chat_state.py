@@ -1,8 +1,9 @@
-"""Chat-state records: upsert, read, replace, delete and purge, one SQL statement per request.
+"""Chat-state records: upsert, read, replace, merge-patch and delete.
 
-Each request is a single statement (INSERT ... ON CONFLICT ... RETURNING, UPDATE ... RETURNING,
-SELECT, DELETE), a named statement of roleplay_api.database; rows come back as plain dicts that
-orjson serializes natively.
+Each write is one named statement (INSERT ... ON CONFLICT ... RETURNING, UPDATE ... RETURNING,
+DELETE) of services/chat_state_sql.py; with history on (CHAT_STATE_HISTORY > 0) the same
+transaction also writes the new version's history row. States are stored through the
+settings' codec (compressed, encrypted, or as sent) and handed back as the client's text.
 """
 
 from __future__ import annotations
@@ -12,117 +13,45 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from roleplay_api import database
-from roleplay_api.database import statement
-from roleplay_api.errors import NotFound, PreconditionFailed
-from roleplay_api.models import ChatStateSession
+from roleplay_api.errors import BadRequest, Conflict, NotFound, PreconditionFailed
+from roleplay_api.services import chat_state_sql as sql
 from roleplay_api.services.chat_state_rules import (
     Precondition,
     check_chat_state,
+    check_ttl_seconds,
     check_user_session_id,
+    dump_state,
     etag,
+    load_state_object,
+    merge_patch,
     parse_if_match,
 )
+from roleplay_api.services.chat_state_storage import ChatStateSettings
 
-# ---- statements, built once ----------------------------------------------------------------
-
-_t = ChatStateSession.__table__
-_RECORD = (
-    _t.c.session_id,
-    _t.c.user_session_id,
-    _t.c.chat_state,
-    _t.c.last_activity,
-    _t.c.created_at,
-    _t.c.updated_at,
-    _t.c.version,
-)
-_KEY = _t.c.user_session_id == sa.bindparam("key")
-_VERSION_IN = _t.c.version.in_(sa.bindparam("versions", expanding=True))
-_WRITE = {
-    "chat_state": sa.bindparam("chat_state"),
-    "last_activity": sa.bindparam("last_activity", type_=_t.c.last_activity.type),
-    "updated_at": sa.bindparam("now", type_=_t.c.updated_at.type),
-}
-
-
-def _upsert(insert: Any) -> sa.Executable:
-    stmt = insert(_t).values(
-        session_id=sa.bindparam("session_id", type_=_t.c.session_id.type),
-        user_session_id=sa.bindparam("key"),
-        created_at=sa.bindparam("created_at", type_=_t.c.created_at.type),
-        version=1,
-        **_WRITE,
-    )
-    # version 1 in the returned row means the INSERT happened; any update makes it >= 2.
-    return stmt.on_conflict_do_update(
-        index_elements=[_t.c.user_session_id],
-        set_={
-            "chat_state": stmt.excluded.chat_state,
-            "last_activity": stmt.excluded.last_activity,
-            "updated_at": stmt.excluded.updated_at,
-            "version": _t.c.version + 1,
-        },
-    ).returning(*_RECORD)
-
-
-_UPSERT = {
-    "postgresql": statement("chat_state.upsert.postgresql", _upsert(postgresql.insert)),
-    "sqlite": statement("chat_state.upsert.sqlite", _upsert(sqlite.insert)),
-}
-_update = sa.update(_t).where(_KEY).values(version=_t.c.version + 1, **_WRITE).returning(*_RECORD)
-_UPDATE = statement("chat_state.update", _update)
-_UPDATE_IF = statement("chat_state.update_if", _update.where(_VERSION_IN))
-_SELECT = statement(
-    "chat_state.select",
-    sa.select(_t.c.chat_state, _t.c.last_activity, _t.c.version, _t.c.updated_at).where(_KEY),
-)
-_EXISTS = statement("chat_state.exists", sa.select(_t.c.version).where(_KEY))
-_DELETE = statement("chat_state.delete", sa.delete(_t).where(_KEY))
-_DELETE_IF = statement("chat_state.delete_if", sa.delete(_t).where(_KEY, _VERSION_IN))
-# Idle records (last_activity before the cutoff): counted, or deleted a batch at a time, oldest
-# first along the last_activity index; the DELETE repeats the idle test on every row it takes.
-_IDLE = _t.c.last_activity < sa.bindparam("cutoff", type_=_t.c.last_activity.type)
-_COUNT_IDLE = statement(
-    "chat_state.count_idle", sa.select(sa.func.count().label("n")).select_from(_t).where(_IDLE)
-)
-_PURGE_BATCH = statement(
-    "chat_state.purge_batch",
-    sa.delete(_t).where(
-        _IDLE,
-        _t.c.session_id.in_(
-            sa.select(_t.c.session_id)
-            .where(_IDLE)
-            .order_by(_t.c.last_activity)
-            .limit(sa.bindparam("batch_size"))
-            .scalar_subquery()
-        ),
-    ),
+NOT_FOUND = "No chat state for this user_session_id"
+# A PATCH re-reads and re-applies when another write got in between; each round lets at least
+# one writer through, so this bounds a request's rounds, not the key's throughput.
+PATCH_ATTEMPTS = 100
+_RECORD_FIELDS = (
+    "session_id",
+    "user_session_id",
+    "chat_state",
+    "last_activity",
+    "created_at",
+    "updated_at",
+    "version",
+    "expires_at",
 )
 
 
-def _upsert_for_dialect() -> database.Statement:
-    dialect = database.dialect_name()
-    if dialect not in _UPSERT:
-        raise RuntimeError(f"chat-state needs PostgreSQL or SQLite, not {dialect}")
-    return _UPSERT[dialect]
+def now() -> datetime:
+    """The clock every expiry is measured by (tests move it)."""
+    return datetime.now(UTC)
 
 
 # ---- the operations ------------------------------------------------------------------------
-
-
-def _write_params(
-    key: str, chat_state: str, last_activity: datetime | None, max_bytes: int
-) -> dict[str, Any]:
-    check_chat_state(chat_state, max_bytes)
-    now = datetime.now(UTC)
-    return {
-        "key": key,
-        "chat_state": chat_state,
-        "last_activity": last_activity or now,
-        "now": now,
-    }
 
 
 def upsert_chat_state(
@@ -131,7 +60,8 @@ def upsert_chat_state(
     last_activity: datetime | None = None,
     *,
     if_match: str | None = None,
-    max_bytes: int,
+    ttl_seconds: int | None = None,
+    settings: ChatStateSettings,
 ) -> tuple[dict[str, Any], bool]:
     """Create or replace the record; returns it and whether it was created.
 
@@ -139,27 +69,33 @@ def upsert_chat_state(
     absent key is a 412 (there is nothing to match), never an insert.
     """
     check_user_session_id(user_session_id)
-    params = _write_params(user_session_id, chat_state, last_activity, max_bytes)
+    params = write_params(user_session_id, chat_state, last_activity, ttl_seconds, settings)
     precondition = parse_if_match(if_match)
     if precondition is None:
         params["session_id"] = uuid.uuid4()
-        params["created_at"] = params["now"]
-        row = database.first(_upsert_for_dialect(), params)
+        row = write(sql.upsert_for_dialect(), params, settings)
         assert row is not None  # an upsert always returns its row
-        return row._asdict(), row.version == 1
-    row = _conditional_update(params, precondition)
+        return public_record(row, chat_state), row.version == 1
+    row = conditional_update(params, precondition, settings)
     if row is None:
-        current = database.first(_EXISTS, {"key": user_session_id})
-        raise _stale(current.version if current is not None else None)
-    return row._asdict(), False
+        current = database.first(sql.EXISTS, {"key": user_session_id, "now": params["now"]})
+        raise stale(current.version if current is not None else None)
+    return public_record(row, chat_state), False
 
 
-def get_chat_state(user_session_id: str) -> dict[str, Any]:
+def get_chat_state(user_session_id: str, *, settings: ChatStateSettings) -> dict[str, Any]:
     check_user_session_id(user_session_id)
-    row = database.first(_SELECT, {"key": user_session_id})
-    if row is None:
-        raise NotFound("No chat state for this user_session_id")
-    return row._asdict()
+    row = database.first(sql.READ, {"key": user_session_id})
+    if row is None or (row.expires_at is not None and row.expires_at <= now()):
+        raise NotFound(NOT_FOUND)
+    found = row._asdict()
+    return {
+        "chat_state": settings.storage.decode(user_session_id, found),
+        "last_activity": found["last_activity"],
+        "version": found["version"],
+        "updated_at": found["updated_at"],
+        "expires_at": found["expires_at"],
+    }
 
 
 def replace_chat_state(
@@ -168,79 +104,158 @@ def replace_chat_state(
     last_activity: datetime | None = None,
     *,
     if_match: str | None = None,
-    max_bytes: int,
+    ttl_seconds: int | None = None,
+    settings: ChatStateSettings,
 ) -> dict[str, Any]:
     """Replace an existing record (404 if absent, 412 if If-Match is stale)."""
     check_user_session_id(user_session_id)
-    params = _write_params(user_session_id, chat_state, last_activity, max_bytes)
+    params = write_params(user_session_id, chat_state, last_activity, ttl_seconds, settings)
     precondition = parse_if_match(if_match)
-    row = _conditional_update(params, precondition)
+    row = conditional_update(params, precondition, settings)
     if row is None:
-        _raise_absent_or_stale(user_session_id, precondition)
-    assert row is not None
-    return row._asdict()
+        raise_absent_or_stale(user_session_id, precondition)
+    return public_record(row, chat_state)
+
+
+def patch_chat_state(
+    user_session_id: str,
+    patch: Any,
+    *,
+    if_match: str | None = None,
+    ttl_seconds: int | None = None,
+    settings: ChatStateSettings,
+) -> dict[str, Any]:
+    """Apply a JSON Merge Patch (RFC 7396) to the stored state, atomically.
+
+    Read, merge, then write only if the version is still the one read; otherwise read again.
+    Concurrent PATCHes of different keys therefore all land, each on the version before it.
+    """
+    check_user_session_id(user_session_id)
+    check_ttl_seconds(ttl_seconds)
+    if not isinstance(patch, dict):
+        raise BadRequest(
+            "A merge patch must be a JSON object",
+            details={"_body": ["Must be a JSON object."]},
+        )
+    precondition = parse_if_match(if_match)
+    for _ in range(PATCH_ATTEMPTS):
+        current = database.first(sql.SELECT, {"key": user_session_id, "now": now()})
+        if current is None:
+            raise NotFound(NOT_FOUND)
+        if isinstance(precondition, frozenset) and current.version not in precondition:
+            raise stale(current.version)
+        stored = settings.storage.decode(user_session_id, current._asdict())
+        text = dump_state(merge_patch(load_state_object(stored), patch))
+        params = write_params(user_session_id, text, None, ttl_seconds, settings)
+        row = write(sql.UPDATE_AT, {**params, "expected": current.version}, settings)
+        if row is not None:
+            return public_record(row, text)
+    raise Conflict("The chat state kept changing under this PATCH; retry it")
 
 
 def delete_chat_state(user_session_id: str, *, if_match: str | None = None) -> None:
-    """Delete the record (404 if absent, 412 if If-Match is stale)."""
+    """Delete the record and its versions (404 if absent, 412 if If-Match is stale)."""
     check_user_session_id(user_session_id)
     precondition = parse_if_match(if_match)
+    params: dict[str, Any] = {"key": user_session_id, "now": now()}
     if isinstance(precondition, frozenset):
-        params: dict[str, Any] = {"key": user_session_id, "versions": list(precondition)}
-        deleted = database.rowcount(_DELETE_IF, params) if precondition else 0
+        params["versions"] = list(precondition)
+        deleted = database.rowcount(sql.DELETE_IF, params) if precondition else 0
     else:
-        deleted = database.rowcount(_DELETE, {"key": user_session_id})
+        deleted = database.rowcount(sql.DELETE, params)
     if not deleted:
-        _raise_absent_or_stale(user_session_id, precondition)
+        raise_absent_or_stale(user_session_id, precondition)
 
 
-def _conditional_update(params: dict[str, Any], if_match: Precondition) -> sa.Row[Any] | None:
+# ---- shared by the operations here and in chat_state_history -------------------------------
+
+
+def write_params(
+    key: str,
+    chat_state: str,
+    last_activity: datetime | None,
+    ttl_seconds: int | None,
+    settings: ChatStateSettings,
+) -> dict[str, Any]:
+    """A write's parameters: the state checked and encoded for storage, times and expiry."""
+    check_chat_state(chat_state, settings.max_bytes)
+    check_ttl_seconds(ttl_seconds)
+    at = now()
+    ttl = ttl_seconds or settings.default_ttl_seconds
+    return {
+        "key": key,
+        **settings.storage.encode(key, chat_state),
+        "last_activity": last_activity or at,
+        "now": at,
+        "expires_at": at + timedelta(seconds=ttl) if ttl else None,
+    }
+
+
+def write(
+    stmt: database.Statement, params: dict[str, Any], settings: ChatStateSettings
+) -> sa.Row[Any] | None:
+    """Run a record write; with history on, write the new version's row with it (one statement
+    on PostgreSQL, one transaction on SQLite)."""
+    size = params.pop("size")
+    if not settings.history:
+        return database.first(stmt, params)
+    if database.dialect_name() == "postgresql":  # one statement: the write and its version
+        return database.first(
+            sql.WITH_HISTORY[stmt.name], {**params, "size": size, "keep": settings.history}
+        )
+    with database.transaction() as transaction:
+        row = transaction.first(stmt, params)
+        if row is not None:
+            kept = {name: getattr(row, name) for name in sql.STORED}
+            version = {"key": params["key"], "version": row.version}
+            transaction.rowcount(
+                sql.history_put_for_dialect(),
+                {
+                    **version,
+                    **kept,
+                    "size": size,
+                    "last_activity": row.last_activity,
+                    "updated_at": row.updated_at,
+                },
+            )
+            transaction.rowcount(sql.HISTORY_PRUNE, {**version, "keep": settings.history})
+    return row
+
+
+def conditional_update(
+    params: dict[str, Any], if_match: Precondition, settings: ChatStateSettings
+) -> sa.Row[Any] | None:
     if not isinstance(if_match, frozenset):  # None or "*": any existing record
-        return database.first(_UPDATE, params)
+        return write(sql.UPDATE, params, settings)
     if not if_match:  # only weak or malformed tags: nothing can match, change nothing
         return None
-    return database.first(_UPDATE_IF, {**params, "versions": list(if_match)})
+    return write(sql.UPDATE_IF, {**params, "versions": list(if_match)}, settings)
 
 
-def _raise_absent_or_stale(user_session_id: str, if_match: Precondition) -> None:
+def public_record(row: Any, chat_state: str) -> dict[str, Any]:
+    """A written row as the client sees it: its state as text, no storage columns."""
+    found = row._asdict()
+    found["chat_state"] = chat_state
+    return {name: found[name] for name in _RECORD_FIELDS}
+
+
+def raise_absent_or_stale(user_session_id: str, if_match: Precondition) -> None:
     """The write changed nothing: 404 if there is no record, else its precondition failed.
 
     A missing record is a 404 even with If-Match, as a PUT or DELETE without it would answer
     (RFC 9110 13.2.1: preconditions apply only where the request would otherwise succeed).
     """
     if if_match is None or if_match == "*":
-        raise NotFound("No chat state for this user_session_id")
-    current = database.first(_EXISTS, {"key": user_session_id})
+        raise NotFound(NOT_FOUND)
+    current = database.first(sql.EXISTS, {"key": user_session_id, "now": now()})
     if current is None:
-        raise NotFound("No chat state for this user_session_id")
-    raise _stale(current.version)
+        raise NotFound(NOT_FOUND)
+    raise stale(current.version)
 
 
-def _stale(version: int | None) -> PreconditionFailed:
+def stale(version: int | None) -> PreconditionFailed:
     """The 412, naming the current version (header and body) when there is a record."""
     if version is None:  # POST with If-Match for a key that does not exist: nothing to name
         return PreconditionFailed()
     tag = etag(version)
     return PreconditionFailed(details={"etag": tag, "version": version}, headers={"ETag": tag})
-
-
-# ---- maintenance ---------------------------------------------------------------------------
-
-
-def purge_idle_chat_states(
-    idle_days: int, *, dry_run: bool = False, batch_size: int = 1000, now: datetime | None = None
-) -> int:
-    """Delete records idle for more than ``idle_days`` days; returns how many (would) go.
-
-    Deletes in short batches, each one statement (its own transaction), walking the
-    last_activity index, so the service keeps serving meanwhile. Every DELETE repeats the idle
-    test, so a record written after the batch was picked survives.
-    """
-    params = {"cutoff": (now or datetime.now(UTC)) - timedelta(days=idle_days)}
-    if dry_run:
-        return int(database.first(_COUNT_IDLE, params).n)
-    params["batch_size"] = batch_size
-    total = 0
-    while (deleted := database.rowcount(_PURGE_BATCH, params)) > 0:
-        total += deleted
-    return total

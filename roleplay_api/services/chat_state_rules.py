@@ -1,4 +1,5 @@
-"""Chat-state's pure rules: If-Match parsing, API-key and input checks. No database, no Flask."""
+"""Chat-state's pure rules: If-Match parsing, API-key and input checks, JSON Merge Patch.
+No database, no Flask."""
 
 from __future__ import annotations
 
@@ -6,11 +7,17 @@ import hmac
 import json
 import re
 from collections.abc import Sequence
-from typing import Literal
+from typing import Any, Literal
 
 import orjson
 
-from roleplay_api.errors import BadRequest, Forbidden, PayloadTooLarge, Unauthorized
+from roleplay_api.errors import (
+    BadRequest,
+    Forbidden,
+    PayloadTooLarge,
+    Unauthorized,
+    UnsupportedMediaType,
+)
 
 # The one definition of a valid user_session_id, shared by the body schema (which imports it),
 # the path check and the OpenAPI document. Matched with fullmatch: "$" alone would let a
@@ -115,3 +122,101 @@ def is_json(text: str) -> bool:
 
 def _not_json(name: str) -> None:
     raise ValueError(f"{name} is not JSON")
+
+
+# ---- JSON Merge Patch (RFC 7396) ------------------------------------------------------------
+
+MERGE_PATCH_TYPE = "application/merge-patch+json"
+TTL_MAX_SECONDS = 10 * 366 * 24 * 3600  # ten years; longer is "never": leave ttl_seconds out
+VERSION_MAX = _MAX_VERSION
+
+
+def check_merge_patch_type(mimetype: str, body: bytes) -> None:
+    """PATCH takes only a merge patch: any other body type is a 415, no body at all a 400."""
+    if mimetype != MERGE_PATCH_TYPE:
+        raise UnsupportedMediaType(f"PATCH needs Content-Type: {MERGE_PATCH_TYPE}")
+    if not body.strip():
+        raise BadRequest(
+            "A merge patch must be a JSON object", details={"_body": ["Must be a JSON object."]}
+        )
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """RFC 7396 section 2: ``patch`` applied to ``target``; neither is changed.
+
+    Iterative, so a deeply nested patch costs no recursion (the body parser bounds the depth).
+    """
+    if not isinstance(patch, dict):
+        return patch
+    result = dict(target) if isinstance(target, dict) else {}
+    stack = [(result, patch)]
+    while stack:
+        into, changes = stack.pop()
+        for name, value in changes.items():
+            if value is None:
+                into.pop(name, None)
+            elif isinstance(value, dict):
+                current = into.get(name)
+                into[name] = dict(current) if isinstance(current, dict) else {}
+                stack.append((into[name], value))
+            else:
+                into[name] = value
+    return result
+
+
+def load_state_object(text: str) -> dict[str, Any]:
+    """A stored chat_state as the JSON object a merge patch applies to (400 if it is not one)."""
+    try:
+        document = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        # Valid JSON orjson refuses: lone surrogates (kept), numbers past a double (refused,
+        # as writing them back would change them).
+        try:
+            document = json.loads(text, parse_constant=_not_json, parse_float=_finite)
+        except _OutOfRange:
+            raise BadRequest(
+                "The stored chat_state holds a number out of range; a merge patch cannot "
+                "apply to it without changing it",
+                details={"chat_state": ["A number is out of range."]},
+            ) from None
+        except (ValueError, RecursionError):
+            document = None
+    if not isinstance(document, dict):
+        raise BadRequest(
+            "The stored chat_state is not a JSON object, so a merge patch cannot apply to it",
+            details={"chat_state": ["Not a JSON object."]},
+        )
+    return document
+
+
+class _OutOfRange(ValueError):
+    pass
+
+
+def _finite(literal: str) -> float:
+    value = float(literal)
+    if value in (float("inf"), float("-inf")):
+        raise _OutOfRange(literal)
+    return value
+
+
+def dump_state(document: dict[str, Any]) -> str:
+    """A patched document as chat_state text (compact JSON)."""
+    try:
+        return orjson.dumps(document).decode()
+    except orjson.JSONEncodeError:
+        pass  # nested deeper than orjson writes (254 levels), or lone surrogates
+    try:
+        text = json.dumps(document, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
+    except (ValueError, RecursionError):
+        raise BadRequest(
+            "The patched chat_state cannot be written as JSON (nested too deeply)",
+            details={"chat_state": ["Cannot be written as JSON."]},
+        ) from None
+    return text
+
+
+def check_ttl_seconds(value: int | None) -> None:
+    if value is not None and not 1 <= value <= TTL_MAX_SECONDS:
+        rule = f"Must be between 1 and {TTL_MAX_SECONDS}."
+        raise BadRequest(f"ttl_seconds: {rule}", details={"ttl_seconds": [rule]})

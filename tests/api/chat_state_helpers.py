@@ -13,6 +13,7 @@ RECORD_KEYS = {
     "created_at",
     "updated_at",
     "version",
+    "expires_at",
 }
 
 
@@ -46,3 +47,17 @@ def count(app):
     with app.app_context():
         db.session.remove()
         return db.session.scalar(db.select(db.func.count()).select_from(ChatStateSession))
+
+
+def stored_versions(app, key):
+    from roleplay_api.models import ChatStateVersion
+
+    with app.app_context():
+        db.session.remove()
+        return list(
+            db.session.scalars(
+                db.select(ChatStateVersion.version)
+                .where(ChatStateVersion.user_session_id == key)
+                .order_by(ChatStateVersion.version)
+            )
+        )

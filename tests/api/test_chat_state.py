@@ -44,6 +44,7 @@ def test_document_curl_create_then_get(client):
         "last_activity": "2025-10-02T10:00:00+00:00",
         "version": 1,
         "updated_at": record["updated_at"],
+        "expires_at": None,
     }
     assert response.headers["ETag"] == '"1"'
 

@@ -14,6 +14,7 @@ from roleplay_api.database import _compiled
 from roleplay_api.errors import _is_unavailable
 from roleplay_api.models import ChatStateSession
 from roleplay_api.services import chat_state
+from roleplay_api.services.chat_state_storage import ChatStateSettings
 
 _t = ChatStateSession.__table__
 _INSERT = database.statement(
@@ -63,7 +64,7 @@ def test_datetimes_are_utc_whatever_the_servers_time_zone(make_app, database_url
     with app.app_context():
         with database.engine().connect() as connection:
             assert connection.exec_driver_sql("SHOW timezone").scalar() == "Asia/Tokyo"
-        record = chat_state.get_chat_state("tokyo")
+        record = chat_state.get_chat_state("tokyo", settings=ChatStateSettings())
     assert record["last_activity"].utcoffset().total_seconds() == 0
     served = app.test_client().get("/chat-state-sessions/tokyo").get_json()
     assert served["last_activity"].endswith("+00:00")

@@ -84,6 +84,18 @@ def test_webargs_reads_json_bodies_through_the_overridden_method():
     assert caught.value.code == 400
 
 
+def test_a_body_that_is_not_utf8_is_invalid_json_not_an_absent_one():
+    app = Flask(__name__)
+    schema = Schema.from_dict({"n": fields.Float()})()  # every field optional
+    for body in (b"\xff\xfe", b'{"n": 1, "s": "\xe9"}'):
+        request = app.test_request_context(
+            method="PATCH", data=body, content_type="application/json"
+        )
+        with request, pytest.raises(HTTPException) as caught:
+            Parser().parse(schema, location="json")
+        assert caught.value.code == 400
+
+
 def test_flask_smorest_keeps_its_api_where_we_find_it(app):
     assert isinstance(smorest_api(app), Api)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,8 @@ VALID_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("post", "/api/training/roleplay/{session_id}/message"): {"message": "What matters most?"},
     ("post", "/chat-state-sessions"): {"user_session_id": "reliability-key", "chat_state": "{}"},
     ("put", "/chat-state-sessions/{user_session_id}"): {"chat_state": "{}"},
+    ("patch", "/chat-state-sessions/{user_session_id}"): {"step": 2},
+    ("post", "/chat-state-sessions/{user_session_id}/restore"): {"version": 1},
 }
 
 
@@ -45,6 +48,12 @@ class Operation:
     @property
     def has_body(self) -> bool:
         return "requestBody" in self.spec or self.method in ("post", "put", "patch")
+
+    @property
+    def body_type(self) -> str:
+        """The body's media type (application/json, or PATCH's merge patch)."""
+        content = self.spec.get("requestBody", {}).get("content", {})
+        return next(iter(content), "application/json")
 
     @property
     def params(self) -> list[str]:
@@ -71,5 +80,6 @@ def operations(client: FlaskClient) -> list[Operation]:
 
 def call(client: FlaskClient, op: Operation, url: str | None = None, **kwargs: Any):
     if op.has_body and "json" not in kwargs and "data" not in kwargs:
-        kwargs["json"] = VALID_BODIES.get((op.method, op.path), {})
+        kwargs["data"] = json.dumps(VALID_BODIES.get((op.method, op.path), {}))
+        kwargs["content_type"] = op.body_type
     return client.open(url or op.url(), method=op.method.upper(), **kwargs)

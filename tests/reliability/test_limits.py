@@ -43,7 +43,7 @@ def test_oversized_bodies_are_413_before_being_read(client, tokens_for, app):
     for op in body_operations(client):
         started = time.perf_counter()
         response = call(
-            client, op, data=oversized, content_type="application/json", headers=tokens_for(op)
+            client, op, data=oversized, content_type=op.body_type, headers=tokens_for(op)
         )
         assert response.status_code == 413, (str(op), response.get_json())
         assert response.get_json()["error"]["code"] == "payload_too_large"
@@ -59,15 +59,20 @@ def test_deeply_nested_json_is_refused_cheaply(client, tokens_for, depth):
             tracemalloc.start()
             started = time.perf_counter()
             response = call(
-                client, op, data=body, content_type="application/json", headers=tokens_for(op)
+                client, op, data=body, content_type=op.body_type, headers=tokens_for(op)
             )
             _, peak = tracemalloc.get_traced_memory()
             tracemalloc.stop()
+            # A merge patch may be any object: one nested within the parser's limit is a valid
+            # patch, of a record that does not exist.
+            valid = op.method == "patch" and body == as_object and depth <= 1000
             if "requestBody" in op.spec:
-                assert response.status_code in (400, 413), (str(op), depth, response.get_json())
+                expected = (400, 413, 404) if valid else (400, 413)
+                assert response.status_code in expected, (str(op), depth, response.get_json())
                 assert response.get_json()["error"]["code"] in (
                     "validation_error",
                     "payload_too_large",
+                    *(("not_found",) if valid else ()),
                 )
             else:  # an operation that reads no body may ignore it, but must not fail on it
                 assert response.status_code < 500, (str(op), depth, response.get_json())

@@ -5,9 +5,13 @@ from .access_token_response import AccessTokenResponse
 from .auth_result import AuthResult
 from .auth_result_response import AuthResultResponse
 from .chat_state import ChatState
+from .chat_state_merge_patch import ChatStateMergePatch
 from .chat_state_record import ChatStateRecord
 from .chat_state_replace import ChatStateReplace
+from .chat_state_restore import ChatStateRestore
 from .chat_state_upsert import ChatStateUpsert
+from .chat_state_version import ChatStateVersion
+from .chat_state_versions import ChatStateVersions
 from .difficulty import Difficulty
 from .error import Error
 from .error_detail import ErrorDetail
@@ -51,9 +55,13 @@ __all__ = (
     "AuthResult",
     "AuthResultResponse",
     "ChatState",
+    "ChatStateMergePatch",
     "ChatStateRecord",
     "ChatStateReplace",
+    "ChatStateRestore",
     "ChatStateUpsert",
+    "ChatStateVersion",
+    "ChatStateVersions",
     "Difficulty",
     "Error",
     "ErrorDetail",

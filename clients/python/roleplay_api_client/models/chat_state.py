@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -18,12 +18,14 @@ class ChatState:
         last_activity (datetime.datetime):
         version (int):
         updated_at (datetime.datetime):
+        expires_at (datetime.datetime | None): When the record expires; null: never (and on past versions)
     """
 
     chat_state: str
     last_activity: datetime.datetime
     version: int
     updated_at: datetime.datetime
+    expires_at: datetime.datetime | None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -35,6 +37,12 @@ class ChatState:
 
         updated_at = self.updated_at.isoformat()
 
+        expires_at: None | str
+        if isinstance(self.expires_at, datetime.datetime):
+            expires_at = self.expires_at.isoformat()
+        else:
+            expires_at = self.expires_at
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -43,6 +51,7 @@ class ChatState:
                 "last_activity": last_activity,
                 "version": version,
                 "updated_at": updated_at,
+                "expires_at": expires_at,
             }
         )
 
@@ -59,11 +68,27 @@ class ChatState:
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
 
+        def _parse_expires_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                expires_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return expires_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        expires_at = _parse_expires_at(d.pop("expires_at"))
+
         chat_state = cls(
             chat_state=chat_state,
             last_activity=last_activity,
             version=version,
             updated_at=updated_at,
+            expires_at=expires_at,
         )
 
         chat_state.additional_properties = d

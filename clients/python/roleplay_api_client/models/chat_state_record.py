@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -19,6 +19,7 @@ class ChatStateRecord:
         last_activity (datetime.datetime):
         version (int):
         updated_at (datetime.datetime):
+        expires_at (datetime.datetime | None): When the record expires; null: never (and on past versions)
         session_id (UUID):
         user_session_id (str):
         created_at (datetime.datetime):
@@ -28,6 +29,7 @@ class ChatStateRecord:
     last_activity: datetime.datetime
     version: int
     updated_at: datetime.datetime
+    expires_at: datetime.datetime | None
     session_id: UUID
     user_session_id: str
     created_at: datetime.datetime
@@ -41,6 +43,12 @@ class ChatStateRecord:
         version = self.version
 
         updated_at = self.updated_at.isoformat()
+
+        expires_at: None | str
+        if isinstance(self.expires_at, datetime.datetime):
+            expires_at = self.expires_at.isoformat()
+        else:
+            expires_at = self.expires_at
 
         session_id = str(self.session_id)
 
@@ -56,6 +64,7 @@ class ChatStateRecord:
                 "last_activity": last_activity,
                 "version": version,
                 "updated_at": updated_at,
+                "expires_at": expires_at,
                 "session_id": session_id,
                 "user_session_id": user_session_id,
                 "created_at": created_at,
@@ -75,6 +84,21 @@ class ChatStateRecord:
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
 
+        def _parse_expires_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                expires_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return expires_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        expires_at = _parse_expires_at(d.pop("expires_at"))
+
         session_id = UUID(d.pop("session_id"))
 
         user_session_id = d.pop("user_session_id")
@@ -86,6 +110,7 @@ class ChatStateRecord:
             last_activity=last_activity,
             version=version,
             updated_at=updated_at,
+            expires_at=expires_at,
             session_id=session_id,
             user_session_id=user_session_id,
             created_at=created_at,

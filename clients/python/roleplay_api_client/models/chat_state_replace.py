@@ -20,10 +20,13 @@ class ChatStateReplace:
             CHAT_STATE_MAX_BYTES bytes of UTF-8 (413 past it). Example: {"messages": [], "currentStep": "language"}.
         last_activity (datetime.datetime | Unset): ISO-8601 with a UTC offset; now when omitted. Example:
             2025-10-02T10:00:00Z.
+        ttl_seconds (int | Unset): Seconds until the record expires (404 from then on); the server's
+            CHAT_STATE_DEFAULT_TTL_SECONDS when omitted (by default: never). Every write sets it anew. Example: 86400.
     """
 
     chat_state: str
     last_activity: datetime.datetime | Unset = UNSET
+    ttl_seconds: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -32,6 +35,8 @@ class ChatStateReplace:
         last_activity: str | Unset = UNSET
         if not isinstance(self.last_activity, Unset):
             last_activity = self.last_activity.isoformat()
+
+        ttl_seconds = self.ttl_seconds
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -42,6 +47,8 @@ class ChatStateReplace:
         )
         if last_activity is not UNSET:
             field_dict["last_activity"] = last_activity
+        if ttl_seconds is not UNSET:
+            field_dict["ttl_seconds"] = ttl_seconds
 
         return field_dict
 
@@ -57,9 +64,12 @@ class ChatStateReplace:
         else:
             last_activity = datetime.datetime.fromisoformat(_last_activity)
 
+        ttl_seconds = d.pop("ttl_seconds", UNSET)
+
         chat_state_replace = cls(
             chat_state=chat_state,
             last_activity=last_activity,
+            ttl_seconds=ttl_seconds,
         )
 
         chat_state_replace.additional_properties = d

@@ -95,7 +95,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     if_match: str | Unset = UNSET,
 ) -> Response[Any | Error]:
-    """Delete a chat state
+    """Delete a chat state and its kept versions
 
     Args:
         user_session_id (str):
@@ -127,7 +127,7 @@ def sync(
     client: AuthenticatedClient,
     if_match: str | Unset = UNSET,
 ) -> Any | Error | None:
-    """Delete a chat state
+    """Delete a chat state and its kept versions
 
     Args:
         user_session_id (str):
@@ -154,7 +154,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     if_match: str | Unset = UNSET,
 ) -> Response[Any | Error]:
-    """Delete a chat state
+    """Delete a chat state and its kept versions
 
     Args:
         user_session_id (str):
@@ -184,7 +184,7 @@ async def asyncio(
     client: AuthenticatedClient,
     if_match: str | Unset = UNSET,
 ) -> Any | Error | None:
-    """Delete a chat state
+    """Delete a chat state and its kept versions
 
     Args:
         user_session_id (str):

@@ -85,7 +85,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[ChatState | Error]:
-    """Read a chat state
+    """Read a chat state (or, with ?version=N, one of its kept versions)
 
     Args:
         user_session_id (str):
@@ -114,7 +114,7 @@ def sync(
     *,
     client: AuthenticatedClient,
 ) -> ChatState | Error | None:
-    """Read a chat state
+    """Read a chat state (or, with ?version=N, one of its kept versions)
 
     Args:
         user_session_id (str):
@@ -138,7 +138,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[ChatState | Error]:
-    """Read a chat state
+    """Read a chat state (or, with ?version=N, one of its kept versions)
 
     Args:
         user_session_id (str):
@@ -165,7 +165,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
 ) -> ChatState | Error | None:
-    """Read a chat state
+    """Read a chat state (or, with ?version=N, one of its kept versions)
 
     Args:
         user_session_id (str):
