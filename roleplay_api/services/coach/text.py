@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Chat shorthand a trainee types on a phone, spelled out for the embedder (never for quoting).
 SHORTHAND = {
@@ -85,10 +86,15 @@ class Sentence:
 
 def split(text: str) -> list[Sentence]:
     """The sentences of ``text`` (at most MAX_SENTENCES: the rest joins the last one)."""
+    return list(_split(text))
+
+
+@lru_cache(maxsize=8192)  # the buyer's lines are split again on every message of a session
+def _split(text: str) -> tuple[Sentence, ...]:
     parts = [p.strip() for p in _SENTENCE_END.split(clean(text)) if p and p.strip()]
     if len(parts) > MAX_SENTENCES:
         parts = [*parts[: MAX_SENTENCES - 1], " ".join(parts[MAX_SENTENCES - 1 :])]
-    return [
+    return tuple(
         Sentence(
             part,
             negated=bool(_NEGATION.search(_NOT_NEGATING.sub(" ", part))),
@@ -96,7 +102,7 @@ def split(text: str) -> list[Sentence]:
             question=part.rstrip("\"'\u201d\u2019) ").endswith("?"),
         )
         for part in parts
-    ] or [Sentence(clean(text), False, False, False)]
+    ) or (Sentence(clean(text), False, False, False),)
 
 
 def words(text: str) -> list[str]:
