@@ -68,6 +68,12 @@ def test_real_coach_full_session_invariants(app, client, auth_headers):
     assert all(isinstance(v, list) for v in last["finalFeedback"].values())
     session = stored(app, session_id)
     assert session.score == sum(awards) and session.message_count == 10
+    # What the coach read is stored with each message (the next one's state is folded from
+    # it), and stays internal: the session detail shows the contract's fields only.
+    assert all(m["meta"]["v"] == 2 for m in session.messages)
+    assert session.messages[0]["meta"]["score"] == awards[0]
+    detail = client.get(f"{BASE}/sessions/{session_id}", headers=auth_headers).get_json()
+    assert all("meta" not in m for m in detail["data"]["messages"])
 
 
 def seed_app(app):
