@@ -18,16 +18,14 @@ class Difficulty:
     agree_at: float  # trust the buyer needs by the last reply to agree to a next step
     shut_below: float  # trust under which the buyer ends the conversation for good
     short_answers: bool  # a guarded buyer answers a question in one sentence
-    # The scorer (services/coach/rubric.py): the share of its points a generic reply earns.
-    generic_share: float
 
 
 LEVELS = (
-    Difficulty("BEGINNER", 1.0, 1.0, 7, 1.0, -4.0, False, 0.9),
-    Difficulty("ROOKIE", 1.25, 0.5, 8, 1.0, -3.5, False, 0.8),
-    Difficulty("PRO", 1.5, 0.0, 9, 1.5, -3.0, True, 0.7),
-    Difficulty("ELITE", 2.0, -0.5, 10, 2.0, -2.5, True, 0.55),
-    Difficulty("NIGHTMARE", 3.0, -1.0, 11, 2.5, -2.0, True, 0.4),
+    Difficulty("BEGINNER", 1.0, 1.0, 7, 1.0, -4.0, False),
+    Difficulty("ROOKIE", 1.25, 0.5, 8, 1.0, -3.5, False),
+    Difficulty("PRO", 1.5, 0.0, 9, 1.5, -3.0, True),
+    Difficulty("ELITE", 2.0, -0.5, 10, 2.0, -2.5, True),
+    Difficulty("NIGHTMARE", 3.0, -1.0, 11, 2.5, -2.0, True),
 )
 BY_NAME = {d.name: d for d in LEVELS}
 DIFFICULTIES = tuple(BY_NAME)

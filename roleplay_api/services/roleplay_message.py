@@ -53,15 +53,19 @@ class MessageResult:
 
 
 def turns_from_messages(messages: list[dict[str, Any]]) -> list[Turn]:
+    """The stored history as the coach reads it (a damaged entry reads as plainly as it can)."""
     return [
         Turn(
-            role=m["role"],
-            content=m["content"],
-            score=m.get("score"),
-            skills=tuple(m.get("skills") or ()),
-            meta=m.get("meta"),
+            role="user" if m.get("role") == "user" else "assistant",
+            content=str(m.get("content") or ""),
+            score=m.get("score") if isinstance(m.get("score"), int) else None,
+            skills=tuple(s for s in m.get("skills") or () if isinstance(s, str))
+            if isinstance(m.get("skills"), list)
+            else (),
+            meta=m.get("meta") if isinstance(m.get("meta"), dict) else None,
         )
         for m in messages
+        if isinstance(m, dict)
     ]
 
 

@@ -135,7 +135,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--harm-cap", type=int, help="try another cap (rubric.HARM_CAP)")
     parser.add_argument("--severe-cap", type=int, help="try another cap (rubric.SEVERE_CAP)")
     parser.add_argument("--harm-recall", type=float, help="try another train.HARM_RECALL")
+    parser.add_argument("--kind-at", type=float, help="try another rubric.KIND_AT")
     args = parser.parse_args(argv)
+    if args.kind_at is not None:
+        rubric.KIND_AT = args.kind_at
     if args.harm_recall is not None:
         train_module.HARM_RECALL = args.harm_recall
     train_module.CALIBRATE = not args.no_calibrate

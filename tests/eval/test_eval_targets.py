@@ -32,9 +32,9 @@ def test_corpus_is_split_by_writer_and_covers_every_scenario_and_level(corpus) -
 
 def test_held_out_figures_hold() -> None:
     held = evaluate("held-out")
-    assert held.pairwise >= 0.87, held
-    assert held.band_agreement >= 0.73, held
+    assert held.pairwise >= 0.89, held
+    assert held.band_agreement >= 0.76, held
     assert held.bad_scored_14_or_more <= 3, held
-    assert held.harmful_capped >= 0.96, held
+    assert held.harmful_capped >= 0.95, held
     assert held.twins_strong_wins == 1.0 and held.xp_strong_over_weak == 1.0, held
     assert held.distinct_buyer_sentences >= 0.9, held

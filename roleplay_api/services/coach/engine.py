@@ -5,13 +5,15 @@ per message.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from roleplay_api.difficulty import level
 from roleplay_api.services.coach import buyer, features, lexical, phrases, rubric, topics
+from roleplay_api.services.coach import text as texts
 from roleplay_api.services.coach.base import (
     MAX_EXCHANGES,
+    MAX_SCORE,
     Conclusion,
     Judgement,
     ScenarioBrief,
@@ -24,7 +26,7 @@ from roleplay_api.services.coach.reading import Reading, read, sentence_reading
 from roleplay_api.services.coach.state import Act, State, apply_act, derive
 
 RUBRIC_VERSION = "coach-2.0"
-PAR = 8  # XP is earned per point above this, per message (docs/COACH.md)
+PAR = rubric.PAR  # XP is earned per point above this (docs/COACH.md)
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ class MeaningCoach:
         return self._embedder
 
     def warm(self) -> None:
-        """Load the model and the embedder now (before gunicorn forks its workers)."""
+        """Load the model and the embedder now, at start (wsgi.py), not on a first message."""
         self.read(State(_BLANK, "BEGINNER", trust=0.0), "Hello there, thanks for your time.")
 
     # ---- reading one reply --------------------------------------------------------------
@@ -119,7 +121,7 @@ class MeaningCoach:
         """The sentence that shows each credited skill and the harm (the trainee's words)."""
         wanted = [*result.points, *([result.harm] if result.harm else []), *result.flaws]
         if len(reading.sentences) == 1 or not wanted:
-            return dict.fromkeys(wanted, reading.sentences[0].text)
+            return dict.fromkeys(wanted, texts.original(reading.text, reading.sentences[0].text))
         heads = self.model.heads
         best: dict[str, tuple[float, str]] = {}
         for i, sentence in enumerate(reading.sentences):
@@ -129,14 +131,15 @@ class MeaningCoach:
             for name in wanted:
                 if name not in heads:
                     continue
-                # A question shows discovery or a next step; the other skills are statements.
-                fits = sentence.question == (name in _ASKED_SKILLS)
-                rank = probs[name] + (1.0 if fits else 0.0)
+                # Between two sentences the model reads alike, a question shows discovery or a
+                # next step, a statement the other skills (a tie-breaker, not a verdict).
+                fits = name in rubric.SKILLS and sentence.question == (name in _ASKED_SKILLS)
+                rank = probs[name] + (0.05 if fits else 0.0)
                 if rank > best.get(name, (-1.0, ""))[0]:
                     best[name] = (rank, sentence.text)
         evidence = {name: text for name, (_, text) in best.items()}
         evidence.update(rules)
-        return evidence
+        return {name: texts.original(reading.text, part) for name, part in evidence.items()}
 
     def _read_act(self, state: State, message: str) -> Act:
         return self.read(state, message).act
@@ -167,9 +170,17 @@ class MeaningCoach:
             state, seen.act, settles=settles, was_shut=was_shut, seed=seed
         )
         result = seen.result
+        feedback = message_feedback(result, seen.evidence, hints)
+        if was_shut and result.harm is None:
+            # The door was already shut: whatever the words, say what the situation is.
+            feedback = (
+                f"{result.total}/{MAX_SCORE}: {scenario.persona.get('name') or 'The homeowner'} "
+                "had already ended the conversation, so this changes nothing today. Next time: "
+                "when they say goodbye, thank them and leave the door open for another day."
+            )
         return Judgement(
             response=response,
-            feedback=message_feedback(result, seen.evidence, hints),
+            feedback=feedback,
             score=result.total,
             skills=tuple(result.points),
             penalties=tuple(result.costs),
@@ -188,8 +199,13 @@ class MeaningCoach:
         reviewed = []
         user_turns = [t for t in history if t.role == "user"]
         for number, (turn, act) in enumerate(zip(user_turns, state.acts, strict=True), 1):
-            meta = turn.meta or {}
-            evidence = dict(meta.get("evidence") or {})
+            meta = turn.meta if isinstance(turn.meta, Mapping) else {}
+            stored = meta.get("evidence")
+            evidence = {
+                k: v
+                for k, v in (stored.items() if isinstance(stored, Mapping) else ())
+                if isinstance(k, str) and isinstance(v, str)
+            }
             reviewed.append(
                 Reviewed(number, turn.content, act.score, act.skills, act.harm, act.flaws, evidence)
             )

@@ -8,10 +8,17 @@ just did. Quotes are verbatim (shortened with an ellipsis when long), never re-s
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from roleplay_api.services.coach.base import MAX_SCORE, FinalFeedback, ScenarioBrief
-from roleplay_api.services.coach.rubric import HARM_CAP, HARMS, SEVERE_CAP, SEVERE_HARMS, Score
+from roleplay_api.services.coach.rubric import (
+    HARM_CAP,
+    HARMS,
+    PAR,
+    SEVERE_CAP,
+    SEVERE_HARMS,
+    Score,
+)
 from roleplay_api.services.coach.text import quote
 
 SKILL_LABELS = {
@@ -135,6 +142,16 @@ def final_feedback(
     scenario: ScenarioBrief, reviewed: Sequence[Reviewed], agreed: bool, shut: bool
 ) -> FinalFeedback:
     """Strengths in the trainee's own words, the session's main cost, and tips."""
+    # Stored acts may come from older or damaged rows: only names this rubric knows are used.
+    reviewed = [
+        replace(
+            r,
+            skills=tuple(s for s in r.skills if s in SKILL_LABELS),
+            harm=r.harm if r.harm in COST_LABELS else None,
+            flaws=tuple(f for f in r.flaws if f in COST_LABELS),
+        )
+        for r in reviewed
+    ]
     name = str(scenario.persona.get("name") or "The homeowner")
     strengths: list[str] = []
     improvements: list[str] = []
@@ -165,7 +182,7 @@ def final_feedback(
             f"{COST_LABELS[cost]}{_quoted(item.evidence.get(cost) or item.text)}; "
             f"{COST_FIXES[cost]}."
         )
-    elif reviewed:
+    elif reviewed and min(r.score for r in reviewed) < PAR:
         worst = min(reviewed, key=lambda r: (r.score, r.number))
         improvements.append(
             f"Your weakest reply was message {worst.number} ({worst.score}/{MAX_SCORE})"
@@ -185,7 +202,7 @@ def final_feedback(
         improvements.append(f"{name} did not agree to a next step.")
     missing = [s for s in scenario.skills if s in SKILL_HINTS and s not in credited]
     for skill in missing[:2]:
-        improvements.append(f"You never {SKILL_LABELS[skill]}: {SKILL_HINTS[skill]}.")
+        improvements.append(f"No reply was credited for this: {SKILL_HINTS[skill]}.")
     if not strengths:
         strengths.append("You kept going to the end of the conversation.")
     tips = [f"Practise this: {SKILL_HINTS[s]}." for s in missing[:2]] + list(scenario.tips)

@@ -238,7 +238,13 @@ class LLMCoach:
             points = {}
         # The buyer stays the engine's once the door is shut: the state decides, not the model.
         response = fallback.response if state.shut else answer["reply"]
-        user_meta = dict(fallback.user_meta or {}) | {"score": score, "harm": harm}
+        # What is stored is what was judged: the model's skills and evidence, the capped score.
+        user_meta = dict(fallback.user_meta or {}) | {
+            "score": score,
+            "harm": harm,
+            "skills": list(points),
+            "evidence": evidence,
+        }
         return Judgement(
             response=response,
             feedback=answer["feedback"],

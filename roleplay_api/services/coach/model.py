@@ -74,9 +74,6 @@ class Model:
     def probabilities(self, x: np.ndarray, grams: dict[int, float]) -> dict[str, float]:
         return dict(zip(self.heads, sigmoid(self.logits(x, grams)).tolist(), strict=True))
 
-    def raw_score(self, probs: np.ndarray, level: float, signs: np.ndarray) -> float:
-        return float(score_features(probs, level, signs) @ self.score_w + self.score_b)
-
     def calibrate(self, raw: float) -> float:
         if not len(self.calib_x):
             return raw

@@ -65,7 +65,6 @@ RULES: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
 }
-SEVERE = ("data_grab", "harassment", "discrimination", "threat")
 
 
 def harms(sentences: list[Sentence]) -> dict[str, str]:

@@ -17,6 +17,7 @@ from roleplay_api.difficulty import DIFFICULTIES
 from roleplay_api.services.coach.base import MAX_SCORE
 from roleplay_api.services.coach.features import REPEAT_AT, Context
 from roleplay_api.services.coach.model import Model, score_features
+from roleplay_api.services.coach.state import SEVERE_HARMS
 
 SKILLS = (
     "acknowledge",
@@ -29,7 +30,6 @@ SKILLS = (
     "respect",
 )
 HARMS = ("threat", "harassment", "discrimination", "data_grab", "insult", "deception", "pressure")
-SEVERE_HARMS = frozenset({"threat", "harassment", "discrimination", "data_grab"})
 FLAWS = (
     "ignores",
     "generic",
@@ -46,10 +46,12 @@ FLAWS = (
     "discount_dump",
     "broken_promise",
 )
+PAR = 8  # a passable reply: XP counts from here (engine.xp_for), and less is "weak"
 HARM_CAP = 5
 SEVERE_CAP = 2
 REPEAT_CAP = 4
 REASK_CAP = 8
+KIND_AT = 0.1  # the likeliest harm kind's own head must reach this to name a harm
 CREDIT_AT = 0.5  # a skill is credited (and named) from this probability
 FLAW_AT = 0.5
 
@@ -71,7 +73,10 @@ def judge_harm(probs: dict[str, float], rules: dict[str, str], model: Model) -> 
         return next(h for h in HARMS if h in rules)
     if probs.get("harm", 0.0) < model.harm_threshold:
         return None
-    return max(HARMS, key=lambda h: probs.get(h, 0.0))
+    kind = max(HARMS, key=lambda h: probs.get(h, 0.0))
+    # The "harmful at all" bar is low (it must catch harms in any wording); a reply none of
+    # whose harm kinds reads as even faintly likely ("Hello") is not named for one.
+    return kind if probs.get(kind, 0.0) >= KIND_AT else None
 
 
 def score(

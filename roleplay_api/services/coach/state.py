@@ -15,7 +15,7 @@ from typing import Any
 from roleplay_api.difficulty import level
 from roleplay_api.services.coach import text as texts
 from roleplay_api.services.coach import topics
-from roleplay_api.services.coach.base import ScenarioBrief, Turn
+from roleplay_api.services.coach.base import MAX_SCORE, ScenarioBrief, Turn
 
 SEVERE_HARMS = frozenset({"threat", "harassment", "discrimination", "data_grab"})
 TRUST_RANGE = 6.0
@@ -51,16 +51,18 @@ class Act:
 
     @classmethod
     def from_meta(cls, meta: Mapping[str, Any]) -> Act:
+        """From stored JSON, which may be old or damaged: wrong types read as absent."""
+        harm = meta.get("harm")
         return cls(
-            score=int(meta.get("score") or 0),
-            skills=tuple(meta.get("skills") or ()),
-            harm=meta.get("harm"),
-            asked=tuple(meta.get("asked") or ()),
-            promises=tuple(meta.get("promises") or ()),
-            flaws=tuple(meta.get("flaws") or ()),
-            next_step=bool(meta.get("nextStep")),
-            closing=bool(meta.get("closing")),
-            discount=bool(meta.get("discount")),
+            score=_score(meta.get("score")),
+            skills=_names(meta.get("skills")),
+            harm=harm if isinstance(harm, str) else None,
+            asked=_names(meta.get("asked")),
+            promises=_names(meta.get("promises")),
+            flaws=_names(meta.get("flaws")),
+            next_step=meta.get("nextStep") is True,
+            closing=meta.get("closing") is True,
+            discount=meta.get("discount") is True,
         )
 
 
@@ -86,13 +88,28 @@ class Move:
 
     @classmethod
     def from_meta(cls, meta: Mapping[str, Any]) -> Move:
+        raised = meta.get("raised")
         return cls(
-            answered=tuple(meta.get("answered") or ()),
-            raised=meta.get("raised"),
-            settled=tuple(meta.get("settled") or ()),
-            shut=bool(meta.get("shut")),
-            agreed=bool(meta.get("agreed")),
+            answered=_names(meta.get("answered")),
+            raised=raised if isinstance(raised, str) else None,
+            settled=_names(meta.get("settled")),
+            shut=meta.get("shut") is True,
+            agreed=meta.get("agreed") is True,
         )
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    """The strings of a stored list (anything else in it, or a non-list, is dropped)."""
+    if not isinstance(value, list | tuple):
+        return ()
+    return tuple(v for v in value if isinstance(v, str))
+
+
+def _score(value: Any) -> int:
+    try:
+        return max(0, min(MAX_SCORE, int(value)))
+    except (TypeError, ValueError, OverflowError):
+        return 0
 
 
 @dataclass
@@ -200,11 +217,11 @@ def derive(
     state = State(scenario, difficulty, trust=level(difficulty).start_trust)
     state.raised.append("opening")
     for turn in history:
-        meta = turn.meta or {}
+        meta = turn.meta if isinstance(turn.meta, Mapping) else {}
         if turn.role == "user":
             act = Act.from_meta(meta) if meta.get("v") == 2 else read_act(state, turn.content)
             if turn.score is not None:
-                act = replace(act, score=int(turn.score))
+                act = replace(act, score=_score(turn.score))
             apply_act(state, act, turn.content)
         else:
             move = Move.from_meta(meta) if meta.get("v") == 2 else buyer_move(turn.content)

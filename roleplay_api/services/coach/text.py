@@ -89,7 +89,7 @@ def split(text: str) -> list[Sentence]:
     return list(_split(text))
 
 
-@lru_cache(maxsize=8192)  # the buyer's lines are split again on every message of a session
+@lru_cache(maxsize=1024)  # the buyer's lines are split again on every message of a session
 def _split(text: str) -> tuple[Sentence, ...]:
     parts = [p.strip() for p in _SENTENCE_END.split(clean(text)) if p and p.strip()]
     if len(parts) > MAX_SENTENCES:
@@ -130,6 +130,16 @@ def quote(text: str, limit: int = 90) -> str:
     if " " in cut[limit // 2 :]:
         cut = cut[: cut.rindex(" ")]
     return cut.rstrip(",;:- ") + "…"
+
+
+def original(message: str, part: str) -> str:
+    """``part`` (a sentence of ``clean(message)``) as the trainee typed it: their apostrophes
+    and spacing, so a quote of it is verbatim. ``part`` itself when it cannot be found."""
+    pattern = "".join(
+        "[\u2019\u2018`']" if ch == "'" else r"\s+" if ch == " " else re.escape(ch) for ch in part
+    )
+    found = re.search(pattern, message)
+    return found.group(0) if found else part
 
 
 def shouting(text: str) -> bool:
