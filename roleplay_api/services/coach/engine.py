@@ -104,7 +104,8 @@ class MeaningCoach:
             harm=result.harm,
             asked=asked,
             promises=features.promises(message),
-            flaws=result.flaws,
+            # the costliest first: the final feedback names a session's main cost by it
+            flaws=tuple(sorted(result.flaws, key=lambda f: -result.costs.get(f, 0))),
             next_step=probs["next_step"] >= rubric.CREDIT_AT and result.harm is None,
             closing=ctx.closing,
             discount=reading.discount,

@@ -45,6 +45,14 @@ CLOSING = re.compile(
     r"(?:decide|decision|commit|yes) (?:today|right now|now|tonight))\b",
     re.IGNORECASE,
 )
+# A sentence that leaves the choice to the buyer is not a close ("whether you go ahead today or
+# next month is up to you").
+LEAVES_CHOICE = re.compile(
+    r"\b(?:up to you|your call|your decision|your choice|no rush|whenever you|only if you|"
+    r"if and when|if you(?:'d| would)? (?:like|want) to|whether (?:or not|you)|"
+    r"or (?:next|another|later|not)\b)",
+    re.IGNORECASE,
+)
 REPEAT_AT = 0.6  # content-word overlap with an earlier trainee line that counts as repeating
 
 
@@ -54,7 +62,10 @@ def promises(message: str) -> tuple[str, ...]:
 
 def closes(message: str) -> bool:
     """Asks for the sale, a signature, money or a decision now (the words; the heads judge it)."""
-    return any(not s.negated and CLOSING.search(s.text) for s in texts.split(message))
+    return any(
+        not s.negated and CLOSING.search(s.text) and not LEAVES_CHOICE.search(s.text)
+        for s in texts.split(message)
+    )
 
 
 @dataclass(frozen=True)
@@ -65,6 +76,7 @@ class Context:
     buyer_max_cos: float  # of the closest sentence
     repeat: float  # overlap with the trainee's own earlier lines (max)
     reask: bool  # asks again what the buyer already told
+    asked_again: bool  # every topic its questions ask, the trainee asked before
     takes_up: bool  # picks up a figure or words the buyer just said
     exchange: int
     level: int  # 0 BEGINNER .. 4 NIGHTMARE
@@ -81,6 +93,7 @@ class Context:
             self.repeat,
             float(self.repeat >= REPEAT_AT),
             float(self.reask),
+            float(self.asked_again),
             float(self.takes_up),
             (self.exchange - 1) / 4,
             float(self.exchange == 1),
@@ -99,6 +112,7 @@ CONTEXT_NAMES = (
     "repeat",
     "repeats",
     "reask",
+    "asked_again",
     "takes_up",
     "exchange",
     "first",
@@ -128,6 +142,7 @@ def context(reading: Reading, asked: tuple[str, ...], state: State, embedder: Em
         buyer_max_cos=float((reading.vectors @ buyer).max()),
         repeat=max(earlier, default=0.0),
         reask=reasks(asked, reading.text, state),
+        asked_again=bool(asked) and all(t in state.asked for t in asked),
         takes_up=topics.mentions_fact(reading.text, state.last_buyer_line),
         exchange=state.exchange,
         level=DIFFICULTIES.index(state.difficulty),

@@ -52,8 +52,10 @@ SEVERE_CAP = 2
 REPEAT_CAP = 4
 REASK_CAP = 8
 KIND_AT = 0.1  # the likeliest harm kind's own head must reach this to name a harm
+GRAVER_AT = 0.5  # a graver kind is named when its head reaches this share of the likeliest's
 CREDIT_AT = 0.5  # a skill is credited (and named) from this probability
 FLAW_AT = 0.5
+REASK_AT = 0.5
 
 
 @dataclass(frozen=True)
@@ -73,10 +75,13 @@ def judge_harm(probs: dict[str, float], rules: dict[str, str], model: Model) -> 
         return next(h for h in HARMS if h in rules)
     if probs.get("harm", 0.0) < model.harm_threshold:
         return None
-    kind = max(HARMS, key=lambda h: probs.get(h, 0.0))
+    likeliest = max(probs.get(h, 0.0) for h in HARMS)
+    # Between kinds the model reads about as likely, the graver one is named (HARMS is ordered
+    # gravest first): a trainer calls "shame if the board found out" a threat, not pressure.
+    kind = next(h for h in HARMS if probs.get(h, 0.0) >= GRAVER_AT * likeliest)
     # The "harmful at all" bar is low (it must catch harms in any wording); a reply none of
     # whose harm kinds reads as even faintly likely ("Hello") is not named for one.
-    return kind if probs.get(kind, 0.0) >= KIND_AT else None
+    return kind if likeliest >= KIND_AT else None
 
 
 def score(
@@ -102,13 +107,14 @@ def score(
     flaws = [h for h in FLAWS if probs.get(h, 0.0) >= FLAW_AT]
     # Facts of the conversation, not impressions: no re-ask without a fact the buyer gave, no
     # repeat without an earlier line of the trainee's that this one resembles.
-    if not ctx.reask and "reask" in flaws:
+    reask = ctx.reask and probs.get("reask", 0.0) >= REASK_AT
+    if not reask and "reask" in flaws:
         flaws.remove("reask")
     if ctx.repeat < REPEAT_AT / 2 and "repeat" in flaws:
         flaws.remove("repeat")
     if ctx.repeat >= REPEAT_AT and "repeat" not in flaws:
         flaws.append("repeat")
-    if ctx.reask and "reask" not in flaws:
+    if reask and "reask" not in flaws:
         flaws.append("reask")
     if broken_promise and "broken_promise" not in flaws:
         flaws.append("broken_promise")
@@ -129,7 +135,7 @@ def score(
     elif "repeat" in flaws and ctx.repeat >= REPEAT_AT and total > REPEAT_CAP:
         costs["repeat"] = costs.get("repeat", 0) + total - REPEAT_CAP
         total, capped_by = REPEAT_CAP, "repeat"
-    elif ctx.reask and total > REASK_CAP:
+    elif reask and total > REASK_CAP:
         costs["reask"] = costs.get("reask", 0) + total - REASK_CAP
         total, capped_by = REASK_CAP, "reask"
     return Score(total, points, costs, harm, capped_by, tuple(flaws), probs)

@@ -186,7 +186,7 @@ def apply_act(state: State, act: Act, message: str) -> None:
 def apply_move(state: State, move: Move, line: str) -> None:
     state.buyer_lines.append(line)
     for topic in move.answered:
-        state.facts.setdefault(topic, line)
+        state.facts.setdefault(topic, topics.fact_words(line, topic))
     if move.raised and move.raised not in state.raised:
         state.raised.append(move.raised)
     state.settled.update(move.settled)

@@ -14,7 +14,7 @@ from functools import lru_cache
 import numpy as np
 
 from roleplay_api.services.coach.embedding import Embedder
-from roleplay_api.services.coach.text import Sentence, expand
+from roleplay_api.services.coach.text import Sentence, expand, split
 
 TOPICS = ("cost", "concern", "home", "decision", "time", "info", "provider", "experience", "verify")
 
@@ -25,7 +25,7 @@ _LEXICON = {
     "concern": r"worr(?:y|ied|ies)|concern(?:ed|s)?|matters? (?:most|to you)|important|hesitat|"
     r"holding you back|what's stopping|biggest|main thing|bother(?:s|ing)? you|feel about|"
     r"on your mind|priority|priorities",
-    "home": r"\bhouse\b|\bhome\b|roof|how long (?:have )?you(?:'ve)? (?:been|lived)|lived here|"
+    "home": r"roof|how long (?:have )?you(?:'ve)? (?:been|lived)|lived here|"
     r"move(?:d)? in|attic|windows?|south|shade|sun\b|square feet|bedroom|upstairs|\bac\b|"
     r"air condition|insulation|stay(?:ing)? (?:here|long)|plan(?:ning)? to stay",
     "decision": r"spouse|wife|husband|partner|landlord|owner|\bboard\b|committee|decid|decision|"
@@ -47,6 +47,9 @@ _LEXICON = {
 _PATTERNS = {
     topic: re.compile(rf"(?:{pattern})", re.IGNORECASE) for topic, pattern in _LEXICON.items()
 }
+# Words that name a topic only when nothing more specific does: "who decides about the house?"
+# asks about the decision, not the house.
+_WEAK = {"home": re.compile(r"\b(?:house|home)\b", re.IGNORECASE)}
 
 # A few questions per topic, in plain words; the nearest one names the topic of a question the
 # lexicon cannot place ("what are you forking over to the power people these days?").
@@ -99,7 +102,8 @@ NEAREST_MIN = 0.55  # cosine to the nearest example below which a question has n
 def lexical_topics(text: str) -> list[str]:
     """Topics the words name, in TOPICS order."""
     expanded = expand(text)
-    return [topic for topic in TOPICS if _PATTERNS[topic].search(expanded)]
+    found = [topic for topic in TOPICS if _PATTERNS[topic].search(expanded)]
+    return found or [topic for topic, pattern in _WEAK.items() if pattern.search(expanded)]
 
 
 @lru_cache(maxsize=4)
@@ -151,6 +155,13 @@ def stated_topics(line: str) -> tuple[str, ...]:
     ):
         topics.insert(0, "cost")
     return tuple(t for t in TOPICS if t in topics)
+
+
+def fact_words(line: str, topic: str) -> str:
+    """The sentences of a buyer's line that give the facts on ``topic`` (the line if none does):
+    what the buyer said about it, not the reaction or the objection around it."""
+    parts = [s.text for s in split(line) if topic in stated_topics(s.text)]
+    return " ".join(parts) or line
 
 
 def mentions_fact(reply: str, fact: str) -> bool:

@@ -266,3 +266,74 @@ def test_old_turns_without_meta_are_read_again(coach):
     j = coach.judge(brief, "PRO", history, "That makes sense. What's your monthly electric bill?")
     assert "reask" in j.penalties or "repeat" in j.penalties
     assert j.score <= 8
+
+
+AFTER_WEEKENDS = [
+    Turn("user", "Hi, I'm Sam from SunCo. Is now an okay time for two minutes?", 12, ()),
+    Turn(
+        "assistant",
+        "It's not a great time. My husband and I decide these things together, and weekends "
+        "are better.",
+    ),
+]
+
+
+def test_taking_up_an_answer_is_not_asking_it_again(coach):
+    """Naming a weekend after "weekends are better" uses the answer: no re-ask, no cap."""
+    j = coach.judge(
+        bundled_brief("homeowner_objection"),
+        "PRO",
+        AFTER_WEEKENDS,
+        "Then let's find a weekend when you're both home. Would Saturday morning or Sunday "
+        "afternoon suit you better?",
+    )
+    assert "reask" not in j.penalties
+    assert j.score > 8
+
+
+def test_a_re_ask_is_answered_with_the_fact_not_the_whole_line(coach):
+    j = coach.judge(
+        bundled_brief("homeowner_objection"), "PRO", AFTER_WEEKENDS, "When is a good time for you?"
+    )
+    assert "reask" in j.penalties
+    assert "weekends are better" in j.response
+    assert "not a great time" not in j.response
+
+
+def test_a_question_about_who_decides_is_not_a_question_about_the_house():
+    from roleplay_api.services.coach import topics
+
+    assert topics.lexical_topics("Who makes decisions about the house?") == ["decision"]
+    assert topics.lexical_topics("Tell me a bit about the house?") == ["home"]
+    assert topics.fact_words("It's not a great time. Weekends are better.", "time") == (
+        "Weekends are better."
+    )
+
+
+@pytest.mark.parametrize(
+    ("message", "closing"),
+    [
+        ("Whether you decide today or next month is up to you.", False),
+        ("If you want to go ahead today, great, but it's up to you.", False),
+        ("No need to decide today.", False),
+        ("Would you be ready to sign today?", True),
+        ("Could we lock it in today? It's your call.", True),
+    ],
+)
+def test_leaving_the_choice_to_the_buyer_is_not_a_close(message, closing):
+    from roleplay_api.services.coach.features import closes
+
+    assert closes(message) is closing
+
+
+def test_of_two_likely_harm_kinds_the_graver_is_named(coach):
+    from roleplay_api.services.coach.rubric import judge_harm
+
+    model = coach.model
+    probs = dict.fromkeys(model.heads, 0.0)
+    probs.update(harm=0.9, pressure=0.6, threat=0.4)
+    assert judge_harm(probs, {}, model) == "threat"
+    probs.update(threat=0.2)
+    assert judge_harm(probs, {}, model) == "pressure"
+    probs.update(pressure=0.05, threat=0.0)
+    assert judge_harm(probs, {}, model) is None  # no kind even faintly likely
