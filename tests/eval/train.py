@@ -14,11 +14,12 @@ from __future__ import annotations
 import argparse
 import hashlib
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from scipy.sparse import csr_matrix
+from sklearn.ensemble import HistGradientBoostingRegressor
 from sklearn.linear_model import LogisticRegression, Ridge
 
 from roleplay_api.services.coach import lexical
@@ -197,9 +198,37 @@ class Level2:
     harm_threshold: float
     calib_x: np.ndarray
     calib_y: np.ndarray
+    trees: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 CALIBRATE = True
+TREES = True  # boosted trees beside the ridge for the raw score (model.Model.raw_score)
+TREE_PARAMS = {"max_iter": 300, "learning_rate": 0.05, "max_leaf_nodes": 15, "min_samples_leaf": 20}
+
+
+def export_trees(boosted: HistGradientBoostingRegressor) -> dict[str, np.ndarray]:
+    """The fitted trees as padded arrays (model.trees walks them); a leaf points at itself."""
+    nodes = [predictor[0].nodes for predictor in boosted._predictors]
+    width = max(len(n) for n in nodes)
+    shape = (len(nodes), width)
+    out = {
+        "tree_feature": np.zeros(shape, dtype=np.int16),
+        "tree_threshold": np.full(shape, np.inf, dtype=np.float64),
+        "tree_left": np.tile(np.arange(width, dtype=np.int16), (len(nodes), 1)),
+        "tree_right": np.tile(np.arange(width, dtype=np.int16), (len(nodes), 1)),
+        "tree_value": np.zeros(shape, dtype=np.float32),
+        "tree_base": np.array([float(np.ravel(boosted._baseline_prediction)[0])], np.float32),
+    }
+    for t, tree in enumerate(nodes):
+        for i, node in enumerate(tree):
+            if node["is_leaf"]:
+                out["tree_value"][t, i] = node["value"]
+                continue
+            out["tree_feature"][t, i] = node["feature_idx"]
+            out["tree_threshold"][t, i] = node["num_threshold"]
+            out["tree_left"][t, i] = node["left"]
+            out["tree_right"][t, i] = node["right"]
+    return out
 
 
 def quantile_map(raw: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -226,15 +255,28 @@ def fit_level2(emb: np.ndarray, lex: np.ndarray, data: Rows, heads: tuple[str, .
     probs = blended(emb, lex, blend)
     features = score_matrix(probs, data.x)
     ridge = Ridge(alpha=RIDGE_ALPHA).fit(features, data.labels("score"))
+    raw = ridge.predict(features)
+    trees: dict[str, np.ndarray] = {}
+    if TREES:
+        boosted = HistGradientBoostingRegressor(**TREE_PARAMS, random_state=0)
+        boosted.fit(features, data.labels("score"))
+        trees = export_trees(boosted)
+        raw = 0.5 * raw + 0.5 * boosted.predict(features)
     harm = probs[:, heads.index("harm")]
     harmful = np.sort(harm[data.labels("harm") > 0])
     threshold = float(harmful[int((1 - HARM_RECALL) * len(harmful))]) if len(harmful) else 0.5
     empty = np.zeros(0, dtype=np.float32)
     calib_x, calib_y = (
-        quantile_map(ridge.predict(features), data.labels("score")) if CALIBRATE else (empty, empty)
+        quantile_map(raw, data.labels("score")) if CALIBRATE else (empty, empty)
     )
     return Level2(
-        blend, ridge.coef_.astype(np.float32), float(ridge.intercept_), threshold, calib_x, calib_y
+        blend,
+        ridge.coef_.astype(np.float32),
+        float(ridge.intercept_),
+        threshold,
+        calib_x,
+        calib_y,
+        trees,
     )
 
 
@@ -266,6 +308,7 @@ def build_model(kind: str, level1: Level1, level2: Level2, info: dict, half: boo
         harm_threshold=level2.harm_threshold,
         calib_x=level2.calib_x,
         calib_y=level2.calib_y,
+        **level2.trees,
         info=info,
     )
 

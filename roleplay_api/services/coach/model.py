@@ -64,6 +64,21 @@ class Model:
     # the ridge shrinks towards the mean; this puts its quantiles on the trainers' quantiles.
     calib_x: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
     calib_y: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    # Boosted trees over the same score features, averaged with the ridge for the raw score
+    # (the ridge alone names each skill's points): one row per tree, one column per node.
+    tree_feature: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int16))
+    tree_threshold: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    tree_left: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int16))
+    tree_right: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int16))
+    tree_value: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    tree_base: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.float32))
+
+    def raw_score(self, features: np.ndarray) -> float:
+        """The uncalibrated score: the ridge, averaged with the trees when the model has them."""
+        linear = float(features @ self.score_w + self.score_b)
+        if not self.tree_feature.size:
+            return linear
+        return 0.5 * linear + 0.5 * trees(self, features[None, :])[0]
 
     def logits(self, x: np.ndarray, grams: dict[int, float]) -> np.ndarray:
         emb = ((x - self.mean) / self.scale) @ self.emb_w.T + self.emb_b
@@ -92,6 +107,25 @@ class Model:
         )
 
 
+def trees(model: Model, rows: np.ndarray) -> np.ndarray:
+    """The boosted trees' prediction for each row, all trees walked together one level a step.
+    A leaf points at itself (left = right = own index), so walking past it stays there."""
+    n_trees = model.tree_feature.shape[0]
+    t = np.arange(n_trees)
+    out = np.empty(len(rows), dtype=np.float64)
+    for r, row in enumerate(rows):
+        at = np.zeros(n_trees, dtype=np.int64)
+        for _ in range(model.tree_feature.shape[1]):
+            f = model.tree_feature[t, at]
+            left = row[f] <= model.tree_threshold[t, at]
+            nxt = np.where(left, model.tree_left[t, at], model.tree_right[t, at])
+            if np.array_equal(nxt, at):
+                break
+            at = nxt
+        out[r] = float(model.tree_base[0]) + float(model.tree_value[t, at].sum())
+    return out
+
+
 def score_features(probs: np.ndarray, level: float, signs: np.ndarray) -> np.ndarray:
     """The score model's input: the heads, the heads scaled by difficulty (0..1), the signs."""
     return np.concatenate([probs, probs * level, signs])
@@ -116,7 +150,20 @@ def load(data: Any) -> Model:
         score_b=float(data["score_b"]),
         harm_threshold=float(data["harm_threshold"]),
         info=ast.literal_eval(str(data["info"])),
-        **{k: data[k] for k in ("calib_x", "calib_y") if k in data},
+        **{
+            k: data[k]
+            for k in (
+                "calib_x",
+                "calib_y",
+                "tree_feature",
+                "tree_threshold",
+                "tree_left",
+                "tree_right",
+                "tree_value",
+                "tree_base",
+            )
+            if k in data
+        },
     )
 
 

@@ -98,7 +98,7 @@ def score(
     n = len(model.heads)
     w = model.score_w
     share = p * (w[:n] + w[n : 2 * n] * level)  # each head's part of the raw score
-    raw = model.calibrate(float(score_features(p, level, signs) @ w + model.score_b))
+    raw = model.calibrate(model.raw_score(score_features(p, level, signs)))
     points = {
         h: round(s)
         for h, s in zip(model.heads, share, strict=True)
