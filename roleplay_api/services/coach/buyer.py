@@ -21,6 +21,7 @@ import yaml
 
 from roleplay_api.difficulty import DIFFICULTIES, level
 from roleplay_api.services.coach import text as texts
+from roleplay_api.services.coach import topics
 from roleplay_api.services.coach.base import MAX_EXCHANGES
 from roleplay_api.services.coach.state import Act, Move, State
 
@@ -154,7 +155,11 @@ def respond(
     elif reaction == "reask":
         topic = next((t for t in act.asked if t in state.facts), None)
         fact = _first_sentence(state.facts[topic]) if topic else ""
-        speak.say(lines(persona, "reask", "reactions"), "reask", fact=fact)
+        told = sum(fact.lower() in line.lower() for line in state.buyer_lines)
+        # The fact once, and once again when asked again; after that, no third time.
+        said = bool(fact) and told < 2
+        if not (said and speak.say(lines(persona, "reask", "reactions"), "reask", fact=fact)):
+            speak.say(lines(persona, "reask_again", "reactions"), "reask-again")
     elif reaction:
         speak.say(lines(persona, reaction, "reactions"), reaction)
 
@@ -172,8 +177,10 @@ def respond(
 
     answered: list[str] = []
     for topic in act.asked[:2]:
-        if topic in state.facts:
-            continue  # a re-ask: the reaction above already gave the fact again
+        if topic in state.facts and reaction == "reask":
+            continue  # the reaction above already gave the fact again
+        # A follow-up on a topic already answered ("does it spike in winter or summer?") gets
+        # the answer's other wording, which says more, when there is one not said yet.
         options = answers(persona, topic)
         guarded = d.short_answers and state.trust < d.agree_at
         if guarded:
@@ -201,13 +208,23 @@ def respond(
     return speak.text, Move(answered=tuple(answered), raised=raised, settled=settled)
 
 
+def _taken_up(objection: Objection, state: State) -> bool:
+    """The trainee already answered this objection before it came up ("nothing up front"
+    before "I'm not paying a deposit up front"): the buyer does not raise it."""
+    return any(
+        topics.mentions_fact(line, said) for line in state.trainee_lines for said in objection.says
+    )
+
+
 def _raise_next(state: State, settling: set[str], speak: Speaker) -> str | None:
     """The next objection this buyer brings up: one not yet raised, allowed at this level."""
     index = DIFFICULTIES.index(state.difficulty)
     allowed = [o for o in objections(state.scenario.persona) if o.level <= index]
     open_ones = [o for o in allowed if o.id not in state.settled and o.id not in settling]
     for objection in open_ones:
-        if objection.id not in state.raised and speak.say(objection.says, f"raise-{objection.id}"):
+        if objection.id in state.raised or _taken_up(objection, state):
+            continue
+        if speak.say(objection.says, f"raise-{objection.id}"):
             return objection.id
     # Nothing new: come back to one still open, in words not used yet.
     for objection in reversed(open_ones):

@@ -27,6 +27,7 @@ from roleplay_api.services.coach.state import Act, State, apply_act, derive
 
 RUBRIC_VERSION = "coach-2.0"
 PAR = rubric.PAR  # XP is earned per point above this (docs/COACH.md)
+AFTER_SHUT_SHARE = 0.5  # what a point above par earns once the buyer has shut the door
 
 
 @dataclass(frozen=True)
@@ -39,14 +40,22 @@ class Read:
     evidence: dict[str, str]
 
 
-def xp_for(scores: Sequence[int], difficulty: str) -> int:
+def xp_for(scores: Sequence[int], difficulty: str, shut_at: int | None = None) -> int:
     """XP: how far the session's replies were above PAR in all (a reply under par takes its
     shortfall back), never below 0, times the difficulty's multiplier; rounded half up.
 
     A weak session (replies around or under PAR) earns nothing whatever the level; a harmful
     reply (5 or less) costs what good replies earned; a strong session earns in proportion.
+    Once the buyer has shut the door (after reply ``shut_at``), a reply's points above par
+    count half (the sale is lost; leaving well still shows some skill), a shortfall in full.
     """
-    net = max(0, sum(int(s) - PAR for s in scores))
+
+    def earned(n: int, score: int) -> float:
+        above = int(score) - PAR
+        after = shut_at is not None and n > shut_at
+        return above * AFTER_SHUT_SHARE if after and above > 0 else above
+
+    net = max(0.0, sum(earned(n, s) for n, s in enumerate(scores, 1)))
     return int(net * level(difficulty).xp_multiplier + 0.5)
 
 
@@ -103,6 +112,13 @@ class MeaningCoach:
             skills=tuple(result.points),
             harm=result.harm,
             asked=asked,
+            tried=tuple(
+                h
+                for h in rubric.SKILLS
+                if h not in result.points
+                and result.harm is None
+                and (probs[h] >= HINT_DONE_AT or (h == "discover" and bool(asked)))
+            ),
             promises=features.promises(message),
             # the costliest first: the final feedback names a session's main cost by it
             flaws=tuple(sorted(result.flaws, key=lambda f: -result.costs.get(f, 0))),
@@ -135,6 +151,8 @@ class MeaningCoach:
                 # Between two sentences the model reads alike, a question shows discovery or a
                 # next step, a statement the other skills (a tie-breaker, not a verdict).
                 fits = name in rubric.SKILLS and sentence.question == (name in _ASKED_SKILLS)
+                if name == "acknowledge":  # an acknowledgement opens a reply
+                    fits = i == 0 and not sentence.question
                 rank = probs[name] + (0.05 if fits else 0.0)
                 if rank > best.get(name, (-1.0, ""))[0]:
                     best[name] = (rank, sentence.text)
@@ -160,10 +178,17 @@ class MeaningCoach:
             or (probs["acknowledge"] >= 0.5 and max(probs["discover"], probs["value"]) >= 0.5)
         )
         # Never suggest what the reply already did, even where it did not quite earn the credit.
+        # A reply that asks a question is not told to ask one; one that proposes a time is not
+        # told to propose a next step; a good one is not told it left the objection standing.
+        done = {
+            "discover": seen.reading.questions > 0,
+            "next_step": "time" in seen.act.asked,
+            "address": seen.result.total >= GOOD_REPLY,
+        }
         hints = [
             h
             for h in _hint_order(scenario, state, open_before is not None and not settles)
-            if probs.get(h, 0.0) < HINT_DONE_AT
+            if probs.get(h, 0.0) < HINT_DONE_AT and not done.get(h, False)
         ]
         apply_act(state, seen.act, message)
         seed = f"{scenario.id}|{difficulty}|{state.exchange}|{message}"
@@ -174,10 +199,16 @@ class MeaningCoach:
         feedback = message_feedback(result, seen.evidence, hints)
         if was_shut and result.harm is None:
             # The door was already shut: whatever the words, say what the situation is.
+            who = scenario.persona.get("name") or "The homeowner"
+            after = (
+                "Leaving gracefully was the right call."
+                if result.total >= PAR
+                else "Next time: when they say goodbye, thank them and leave the door open for "
+                "another day."
+            )
             feedback = (
-                f"{result.total}/{MAX_SCORE}: {scenario.persona.get('name') or 'The homeowner'} "
-                "had already ended the conversation, so this changes nothing today. Next time: "
-                "when they say goodbye, thank them and leave the door open for another day."
+                f"{result.total}/{MAX_SCORE}: {who} had already ended the conversation, so this "
+                f"changes nothing today. {after}"
             )
         return Judgement(
             response=response,
@@ -208,15 +239,25 @@ class MeaningCoach:
                 if isinstance(k, str) and isinstance(v, str)
             }
             reviewed.append(
-                Reviewed(number, turn.content, act.score, act.skills, act.harm, act.flaws, evidence)
+                Reviewed(
+                    number,
+                    turn.content,
+                    act.score,
+                    act.skills,
+                    act.harm,
+                    act.flaws,
+                    evidence,
+                    act.tried,
+                )
             )
         feedback = final_feedback(scenario, reviewed, state.agreed, state.shut)
-        xp = xp_for([r.score for r in reviewed], difficulty)
+        xp = xp_for([r.score for r in reviewed], difficulty, state.shut_at)
         return Conclusion(feedback, xp, state.agreed)
 
 
 _ASKED_SKILLS = frozenset({"discover", "next_step"})
-HINT_DONE_AT = 0.3
+HINT_DONE_AT = 0.3  # a skill the model reads at least this likely was tried: no hint for it
+GOOD_REPLY = 12
 
 
 def _hint_order(scenario: ScenarioBrief, state: State, objection_open: bool) -> list[str]:

@@ -136,6 +136,7 @@ class Reviewed:
     harm: str | None
     flaws: tuple[str, ...]
     evidence: dict[str, str]
+    tried: tuple[str, ...] = ()  # skills it went for without earning the credit
 
 
 def final_feedback(
@@ -200,9 +201,22 @@ def final_feedback(
         improvements.append(f"{name} ended the conversation before the end.")
     elif not agreed:
         improvements.append(f"{name} did not agree to a next step.")
-    missing = [s for s in scenario.skills if s in SKILL_HINTS and s not in credited]
+    tried = {skill for item in reviewed for skill in item.tried}
+    # Never "you never did X" about a skill a reply went for: only what no reply attempted.
+    missing = [
+        s for s in scenario.skills if s in SKILL_HINTS and s not in credited and s not in tried
+    ]
     for skill in missing[:2]:
-        improvements.append(f"No reply was credited for this: {SKILL_HINTS[skill]}.")
+        improvements.append(f"No reply showed this clearly: {SKILL_HINTS[skill]}.")
+    if not improvements and reviewed:
+        # A clean session still has a weakest reply: say what would have lifted it.
+        low = min(reviewed, key=lambda r: (r.score, r.number))
+        lift = next((s for s in SKILL_HINTS if s in scenario.skills and s not in low.skills), None)
+        improvements.append(
+            f"Your lowest reply was message {low.number} ({low.score}/{MAX_SCORE})"
+            f"{_quoted(low.text)}"
+            + (f": next time, {SKILL_HINTS[lift]}." if lift else ".")
+        )
     if not strengths:
         strengths.append("You kept going to the end of the conversation.")
     tips = [f"Practise this: {SKILL_HINTS[s]}." for s in missing[:2]] + list(scenario.tips)

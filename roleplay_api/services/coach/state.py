@@ -29,6 +29,7 @@ class Act:
     skills: tuple[str, ...] = ()
     harm: str | None = None
     asked: tuple[str, ...] = ()  # topics of its questions
+    tried: tuple[str, ...] = ()  # skills it went for without earning the credit
     promises: tuple[str, ...] = ()  # "no_pressure", "brief", "no_decision_today"
     flaws: tuple[str, ...] = ()  # reask, repeat, ignores, broken_promise, premature_close...
     next_step: bool = False
@@ -42,6 +43,7 @@ class Act:
             "skills": list(self.skills),
             "harm": self.harm,
             "asked": list(self.asked),
+            "tried": list(self.tried),
             "promises": list(self.promises),
             "flaws": list(self.flaws),
             "nextStep": self.next_step,
@@ -58,6 +60,7 @@ class Act:
             skills=_names(meta.get("skills")),
             harm=harm if isinstance(harm, str) else None,
             asked=_names(meta.get("asked")),
+            tried=_names(meta.get("tried")),
             promises=_names(meta.get("promises")),
             flaws=_names(meta.get("flaws")),
             next_step=meta.get("nextStep") is True,
@@ -119,6 +122,7 @@ class State:
     trust: float
     exchange: int = 1  # the exchange the next trainee message opens
     shut: bool = False
+    shut_at: int | None = None  # the trainee message after which the buyer shut the door
     agreed: bool = False
     facts: dict[str, str] = field(default_factory=dict)  # topic -> the buyer's words
     raised: list[str] = field(default_factory=list)  # objection ids, in the order raised
@@ -179,8 +183,13 @@ def apply_act(state: State, act: Act, message: str) -> None:
     )
     severe = act.harm in SEVERE_HARMS and d.start_trust <= 0
     if state.trust < d.shut_below or severe:
-        state.shut = True
+        _shut(state)
     state.exchange += 1
+
+
+def _shut(state: State) -> None:
+    if not state.shut:
+        state.shut, state.shut_at = True, len(state.acts)
 
 
 def apply_move(state: State, move: Move, line: str) -> None:
@@ -190,7 +199,8 @@ def apply_move(state: State, move: Move, line: str) -> None:
     if move.raised and move.raised not in state.raised:
         state.raised.append(move.raised)
     state.settled.update(move.settled)
-    state.shut |= move.shut
+    if move.shut:
+        _shut(state)
     state.agreed |= move.agreed
 
 

@@ -337,3 +337,64 @@ def test_of_two_likely_harm_kinds_the_graver_is_named(coach):
     assert judge_harm(probs, {}, model) == "pressure"
     probs.update(pressure=0.05, threat=0.0)
     assert judge_harm(probs, {}, model) is None  # no kind even faintly likely
+
+
+def test_points_after_the_door_shut_earn_half():
+    assert xp_for([16, 16, 16, 16, 16], "PRO") == 60
+    # shut after the second reply: the last three earn half above par, lose in full below it
+    assert xp_for([16, 16, 16, 16, 16], "PRO", shut_at=2) == 42
+    assert xp_for([16, 16, 2, 16, 16], "PRO", shut_at=2) == 27
+
+
+def test_the_buyer_does_not_give_the_same_fact_a_third_time(coach):
+    judgements, _history, _ = play(
+        coach,
+        "homeowner_objection",
+        "BEGINNER",
+        [
+            "What's your monthly electric bill?",
+            "So what do you pay for power each month?",
+            "And the electric bill, monthly, is what?",
+            "What's the bill each month?",
+            "Okay, thanks for your time.",
+        ],
+    )
+    fact = "Two-ten a month"
+    said = [j.response for j in judgements if fact.lower() in j.response.lower()]
+    assert len(said) <= 2, said
+    assert "reask" in judgements[2].penalties
+
+
+def test_an_objection_the_trainee_already_answered_is_not_raised(coach):
+    from roleplay_api.services.coach.buyer import _taken_up, objections
+    from roleplay_api.services.coach.state import State
+
+    brief = bundled_brief("bad_past_contractor")
+    found = objections(brief.persona)
+    state = State(brief, "NIGHTMARE", trust=0.0)
+    state.trainee_lines = [" ".join(found[-1].says)]
+    assert _taken_up(found[-1], state)
+    state.trainee_lines = ["Good afternoon, lovely garden."]
+    assert not any(_taken_up(o, state) for o in found)
+
+
+def test_a_clean_session_still_gets_something_to_improve(coach):
+    from roleplay_api.services.coach.feedback import Reviewed, final_feedback
+
+    brief = bundled_brief("bad_timing")
+    reviewed = [
+        Reviewed(n, f"Reply {n}.", 15 + (n == 3), tuple(brief.skills), None, (), {})
+        for n in range(1, 6)
+    ]
+    final = final_feedback(brief, reviewed, agreed=True, shut=False)
+    assert final.improvements
+    assert "message 1 (15/20)" in final.improvements[0]
+
+
+def test_a_skill_a_reply_went_for_is_not_called_missing(coach):
+    from roleplay_api.services.coach.feedback import Reviewed, final_feedback
+
+    brief = bundled_brief("bad_timing")
+    reviewed = [Reviewed(1, "When would suit?", 9, (), None, (), {}, tried=tuple(brief.skills))]
+    final = final_feedback(brief, reviewed, agreed=False, shut=False)
+    assert not any("No reply showed this" in line for line in final.improvements)
