@@ -266,9 +266,7 @@ def fit_level2(emb: np.ndarray, lex: np.ndarray, data: Rows, heads: tuple[str, .
     harmful = np.sort(harm[data.labels("harm") > 0])
     threshold = float(harmful[int((1 - HARM_RECALL) * len(harmful))]) if len(harmful) else 0.5
     empty = np.zeros(0, dtype=np.float32)
-    calib_x, calib_y = (
-        quantile_map(raw, data.labels("score")) if CALIBRATE else (empty, empty)
-    )
+    calib_x, calib_y = quantile_map(raw, data.labels("score")) if CALIBRATE else (empty, empty)
     return Level2(
         blend,
         ridge.coef_.astype(np.float32),

@@ -214,8 +214,7 @@ def final_feedback(
         lift = next((s for s in SKILL_HINTS if s in scenario.skills and s not in low.skills), None)
         improvements.append(
             f"Your lowest reply was message {low.number} ({low.score}/{MAX_SCORE})"
-            f"{_quoted(low.text)}"
-            + (f": next time, {SKILL_HINTS[lift]}." if lift else ".")
+            f"{_quoted(low.text)}" + (f": next time, {SKILL_HINTS[lift]}." if lift else ".")
         )
     if not strengths:
         strengths.append("You kept going to the end of the conversation.")
