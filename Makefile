@@ -41,8 +41,9 @@ serve: install  ## production: migrate DATABASE_URL, then gunicorn (gunicorn.con
 test: dev  ## the whole suite on SQLite and PostgreSQL (TEST_DATABASE_URL, else a throwaway cluster)
 	$(BIN)/python -m tests.with_postgres $(BIN)/pytest $(PYTEST_ARGS)
 
-E2E_BINARIES := nginx:nginx redis-server:redis-server
-e2e-deps:  ## install what the e2e tests start (nginx, redis-server) from Debian when missing
+# what the e2e tests start (nginx, redis-server) and the docs rendering test's browser
+E2E_BINARIES := nginx:nginx redis-server:redis-server chromium:chromium
+e2e-deps:  ## install what the e2e tests need (nginx, redis-server, chromium) from Debian when missing
 	@for pair in $(E2E_BINARIES); do \
 		bin=$${pair%%:*}; pkg=$${pair##*:}; \
 		command -v $$bin >/dev/null || [ -x /usr/sbin/$$bin ] || missing="$$missing $$pkg"; \
@@ -50,7 +51,7 @@ e2e-deps:  ## install what the e2e tests start (nginx, redis-server) from Debian
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
 lint: dev  ## ruff lint and format check
@@ -89,13 +90,6 @@ reliability: dev  ## the full reliability run: 5,000+ fuzz cases, kill -9, datab
 
 bench: install  ## gunicorn + PostgreSQL under wrk, beside pgbench ceilings (BENCH_DATABASE_URL)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
-
-.PHONY: e2e-deps
-e2e-deps:  ## Debian's chromium for the docs rendering test (installed only when missing; root)
-	@command -v chromium >/dev/null || { \
-	    echo "installing chromium (apt-get)"; \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium \
-	        || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }; }
 
 # ---- generated clients (clients/README.md) ---------------------------------------------------
 NPM_CI := npm ci --no-audit --no-fund --prefix clients/ts
