@@ -135,6 +135,8 @@ def quote(text: str, limit: int = 90) -> str:
 def original(message: str, part: str) -> str:
     """``part`` (a sentence of ``clean(message)``) as the trainee typed it: their apostrophes
     and spacing, so a quote of it is verbatim. ``part`` itself when it cannot be found."""
+    if part in message:  # as typed already (the common case): no pattern to build
+        return part
     pattern = "".join(
         "[\u2019\u2018`']" if ch == "'" else r"\s+" if ch == " " else re.escape(ch) for ch in part
     )
