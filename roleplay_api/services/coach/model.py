@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from typing import Any
 
@@ -73,6 +74,10 @@ class Model:
     tree_value: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
     tree_base: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.float32))
 
+    @cached_property
+    def forest(self) -> Forest:
+        return Forest.of(self)
+
     def raw_score(self, features: np.ndarray) -> float:
         """The uncalibrated score: the ridge, averaged with the trees when the model has them."""
         linear = float(features @ self.score_w + self.score_b)
@@ -107,22 +112,55 @@ class Model:
         )
 
 
-def trees(model: Model, rows: np.ndarray) -> np.ndarray:
-    """The boosted trees' prediction for each row, all trees walked together one level a step.
-    A leaf points at itself (left = right = own index), so walking past it stays there."""
-    n_trees = model.tree_feature.shape[0]
-    t = np.arange(n_trees)
-    out = np.empty(len(rows), dtype=np.float64)
-    for r, row in enumerate(rows):
-        at = np.zeros(n_trees, dtype=np.int64)
-        for _ in range(model.tree_feature.shape[1]):
-            f = model.tree_feature[t, at]
-            left = row[f] <= model.tree_threshold[t, at]
-            nxt = np.where(left, model.tree_left[t, at], model.tree_right[t, at])
-            if np.array_equal(nxt, at):
+@dataclass(frozen=True)
+class Forest:
+    """The trees flattened for walking: node arrays of all trees end to end, children as flat
+    indices (a leaf is its own child), and how many steps reach the deepest leaf."""
+
+    feature: np.ndarray
+    threshold: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+    value: np.ndarray
+    roots: np.ndarray
+    depth: int
+    base: float
+
+    @classmethod
+    def of(cls, model: Model) -> Forest:
+        n_trees, width = model.tree_feature.shape
+        offset = (np.arange(n_trees, dtype=np.int64) * width)[:, None]
+        left = (model.tree_left.astype(np.int64) + offset).ravel()
+        right = (model.tree_right.astype(np.int64) + offset).ravel()
+        at, depth = offset.ravel(), 0
+        while True:  # the deepest path: walk every branch at once until all stand still
+            nxt = np.unique(np.concatenate([left[at], right[at]]))
+            if np.array_equal(nxt, np.unique(at)):
                 break
-            at = nxt
-        out[r] = float(model.tree_base[0]) + float(model.tree_value[t, at].sum())
+            at, depth = nxt, depth + 1
+        return cls(
+            model.tree_feature.astype(np.int64).ravel(),
+            model.tree_threshold.astype(np.float64).ravel(),
+            left,
+            right,
+            model.tree_value.astype(np.float64).ravel(),
+            offset.ravel(),
+            depth,
+            float(model.tree_base[0]),
+        )
+
+
+def trees(model: Model, rows: np.ndarray) -> np.ndarray:
+    """The boosted trees' prediction for each row: all trees walked together, a level a step."""
+    forest = model.forest
+    out = np.empty(len(rows), dtype=np.float64)
+    for r, row in enumerate(rows.astype(np.float64)):
+        at = forest.roots
+        for _ in range(forest.depth):
+            at = np.where(
+                row[forest.feature[at]] <= forest.threshold[at], forest.left[at], forest.right[at]
+            )
+        out[r] = forest.base + float(forest.value[at].sum())
     return out
 
 

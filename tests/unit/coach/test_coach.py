@@ -398,3 +398,20 @@ def test_a_skill_a_reply_went_for_is_not_called_missing(coach):
     reviewed = [Reviewed(1, "When would suit?", 9, (), None, (), {}, tried=tuple(brief.skills))]
     final = final_feedback(brief, reviewed, agreed=False, shut=False)
     assert not any("No reply showed this" in line for line in final.improvements)
+
+
+def test_the_shipped_tree_walk_predicts_what_scikit_learn_fitted():
+    import dataclasses
+
+    import numpy as np
+    from sklearn.ensemble import HistGradientBoostingRegressor
+
+    from roleplay_api.services.coach.model import shipped, trees
+    from tests.eval.train import TREE_PARAMS, export_trees
+
+    rng = np.random.default_rng(0)
+    x = rng.random((600, 12)).astype(np.float32)
+    y = 10 * x[:, 0] + 5 * (x[:, 3] > 0.5) + rng.random(600)
+    fitted = HistGradientBoostingRegressor(**TREE_PARAMS, random_state=0).fit(x, y)
+    model = dataclasses.replace(shipped(), **export_trees(fitted))
+    assert np.allclose(trees(model, x[:100]), fitted.predict(x[:100]), atol=1e-5)
