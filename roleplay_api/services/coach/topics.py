@@ -143,6 +143,7 @@ _NUMBER = re.compile(
 )
 
 
+@lru_cache(maxsize=8192)  # the state is folded from the history on every message
 def stated_topics(line: str) -> tuple[str, ...]:
     """Topics a buyer's line gives facts about (a figure, a name, a day...)."""
     topics = lexical_topics(line)
@@ -157,6 +158,7 @@ def stated_topics(line: str) -> tuple[str, ...]:
     return tuple(t for t in TOPICS if t in topics)
 
 
+@lru_cache(maxsize=8192)
 def fact_words(line: str, topic: str) -> str:
     """The sentences of a buyer's line that give the facts on ``topic`` (the line if none does):
     what the buyer said about it, not the reaction or the objection around it."""
@@ -166,14 +168,16 @@ def fact_words(line: str, topic: str) -> str:
 
 def mentions_fact(reply: str, fact: str) -> bool:
     """Whether the reply takes up something the buyer said (a figure or a distinctive word)."""
-    numbers = {n.lower().strip("$.,") for n in _NUMBER.findall(fact)}
-    said = {n.lower().strip("$.,") for n in _NUMBER.findall(reply)}
-    if numbers & said:
-        return True
-    fact_words = {w for w in re.findall(r"[a-z']{5,}", fact.lower())}
-    reply_words = set(re.findall(r"[a-z']{5,}", reply.lower()))
-    distinctive = fact_words - _COMMON
-    return len(distinctive & reply_words) >= 2
+    numbers, distinctive = _keys(fact)
+    said, reply_words = _keys(reply)
+    return bool(numbers & said) or len((distinctive - _COMMON) & reply_words) >= 2
+
+
+@lru_cache(maxsize=8192)
+def _keys(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """A text's figures and its words of five letters or more, lower case."""
+    numbers = frozenset(n.lower().strip("$.,") for n in _NUMBER.findall(text))
+    return numbers, frozenset(re.findall(r"[a-z']{5,}", text.lower()))
 
 
 _COMMON = frozenset(
