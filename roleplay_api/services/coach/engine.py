@@ -250,7 +250,9 @@ class MeaningCoach:
                     act.tried,
                 )
             )
-        feedback = final_feedback(scenario, reviewed, state.agreed, state.shut)
+        # "ended the conversation before the end" only when it did: not on the fifth reply
+        early = state.shut_at is not None and state.shut_at < len(reviewed)
+        feedback = final_feedback(scenario, reviewed, state.agreed, early)
         xp = xp_for([r.score for r in reviewed], difficulty, state.shut_at)
         return Conclusion(feedback, xp, state.agreed)
 
