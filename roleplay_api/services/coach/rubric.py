@@ -55,7 +55,6 @@ KIND_AT = 0.1  # the likeliest harm kind's own head must reach this to name a ha
 GRAVER_AT = 0.5  # a graver kind is named when its head reaches this share of the likeliest's
 CREDIT_AT = 0.5  # a skill is credited (and named) from this probability
 FLAW_AT = 0.5
-REASK_AT = 0.5
 
 
 @dataclass(frozen=True)
@@ -107,15 +106,13 @@ def score(
     flaws = [h for h in FLAWS if probs.get(h, 0.0) >= FLAW_AT]
     # Facts of the conversation, not impressions: no re-ask without a fact the buyer gave, no
     # repeat without an earlier line of the trainee's that this one resembles.
-    reask = ctx.reask and probs.get("reask", 0.0) >= REASK_AT
-    if not reask and "reask" in flaws:
+    if not ctx.reask and "reask" in flaws:
         flaws.remove("reask")
+    reask = "reask" in flaws  # the conversation and the re-ask head agree
     if ctx.repeat < REPEAT_AT / 2 and "repeat" in flaws:
         flaws.remove("repeat")
     if ctx.repeat >= REPEAT_AT and "repeat" not in flaws:
         flaws.append("repeat")
-    if reask and "reask" not in flaws:
-        flaws.append("reask")
     if broken_promise and "broken_promise" not in flaws:
         flaws.append("broken_promise")
     costs = {
