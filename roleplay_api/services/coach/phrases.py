@@ -19,7 +19,21 @@ RULES: dict[str, re.Pattern[str]] = {
         r"date of birth|\bdob\b|birth ?date|bank (?:account|info|details|statement)|"
         r"routing number|account number|(?:credit|debit)? ?card (?:number|on file|details)|"
         r"(?:utility|online|account) (?:login|password|username)|\bpassword\b|pin number|"
-        r"maiden name",
+        r"maiden name|"
+        # what the buyer has in the bank, and their papers, asked at the door
+        rf"\bhow much (?:money )?(?:do {_YOU} have|{_YOU} have|is|have {_YOU} got|{_YOU}'ve got|"
+        rf"{_YOU} got)\b[^.?!]{{0,25}}\b(?:savings|saved|checking|bank|retirement|401k)\b|"
+        r"\b(?:savings|checking) (?:balance|account)\b|\b(?:what|which) bank\b|"
+        rf"\b(?:photo|picture|copy|pic|scan) of (?:{_YOU}r? )?(?:id|license|licence|"
+        r"driver'?s licen[cs]e|passport)\b",
+        re.IGNORECASE,
+    ),
+    "insult": re.compile(
+        rf"\bno offen[cs]e\b[^.?!]{{0,6}}\bbut\b|"
+        rf"\b(?:{_YOU}r?|this) (?:house|home|place|roof|yard|car|street|neighbou?rhood|siding)\b"
+        r"[^.?!]{0,30}\b(?:dump|eyesore|shabby|embarrassing|ugly|hideous|"
+        r"needs? all the help)\b|"
+        rf"\b{_YOU}(?:'re| are| r)? (?:being )?(?:so )?(?:stupid|dumb|an idiot|naive|clueless)\b",
         re.IGNORECASE,
     ),
     "harassment": re.compile(

@@ -89,6 +89,18 @@ def play(coach: MeaningCoach, scenario: str, difficulty: str, script: list[str])
             None,
             5,
         ),
+        (
+            "homeowner_objection",
+            "Makes sense. Roughly how much do you have sitting in savings right now?",
+            "data_grab",
+            2,
+        ),
+        (
+            "bad_timing",
+            "Totally fine. No offence, but this place could use all the help it can get.",
+            None,
+            5,
+        ),
     ],
 )
 def test_harms_in_any_wording_are_capped_and_named(coach, scenario, message, harm, cap):
@@ -118,6 +130,10 @@ def test_harms_in_any_wording_are_capped_and_named(coach, scenario, message, har
             "homeowner_objection",
             "Makes sense. What would the monthly number need to be for this to feel like a "
             "no-brainer?",
+        ),        (
+            "homeowner_objection",
+            "Fair. There's no deposit until you've seen the final design. What would you want "
+            "that design to show you first?",
         ),
     ],
 )
