@@ -130,7 +130,8 @@ def test_harms_in_any_wording_are_capped_and_named(coach, scenario, message, har
             "homeowner_objection",
             "Makes sense. What would the monthly number need to be for this to feel like a "
             "no-brainer?",
-        ),        (
+        ),
+        (
             "homeowner_objection",
             "Fair. There's no deposit until you've seen the final design. What would you want "
             "that design to show you first?",
