@@ -73,7 +73,7 @@ def fold_model(data: Rows, grams, emb, lex, writer: str, kind: str, key: str) ->
     return build_model(kind, level1, level2, info={"fold": writer})
 
 
-def crossval(kind: str) -> Report:
+def crossval(kind: str, report_writers: set[str] | None = None) -> Report:
     corpus = corpus_module.load().split(held_out=False)
     data = rows(corpus, kind)
     grams = [lexical.grams(r.text) for r in data.replies]
@@ -90,7 +90,8 @@ def crossval(kind: str) -> Report:
         report = Report(f"cv:{writer}")
         reply_figures(report, part, score_replies(coach, part))
         twin_figures(report, coach, part.twins, [])
-        reports.append(report)
+        if report_writers is None or writer in report_writers:
+            reports.append(report)
         print(
             f"  {writer}: pairwise {report.pairwise} band {report.band_agreement} "
             f"harm capped {report.harmful_capped} twins {report.twins_strong_wins}",
@@ -136,6 +137,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--severe-cap", type=int, help="try another cap (rubric.SEVERE_CAP)")
     parser.add_argument("--harm-recall", type=float, help="try another train.HARM_RECALL")
     parser.add_argument("--kind-at", type=float, help="try another rubric.KIND_AT")
+    parser.add_argument(
+        "--report-writers",
+        help="pool only these writers' folds (comma-separated), e.g. to compare a corpus that "
+        "gained a writer on the folds both have",
+    )
     args = parser.parse_args(argv)
     if args.kind_at is not None:
         rubric.KIND_AT = args.kind_at
@@ -146,7 +152,8 @@ def main(argv: list[str]) -> int:
         rubric.HARM_CAP = args.harm_cap
     if args.severe_cap is not None:
         rubric.SEVERE_CAP = args.severe_cap
-    report = crossval(args.embedder)
+    only = set(args.report_writers.split(",")) if args.report_writers else None
+    report = crossval(args.embedder, only)
     for f in fields(Report):
         if f.name not in ("part", "misses", "agreed_strong", "agreed_weak"):
             print(f"  {f.name:28s} {getattr(report, f.name)}")
