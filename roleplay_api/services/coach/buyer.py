@@ -45,6 +45,10 @@ _REACTION_ORDER = (
 )
 
 
+# Reactions after which the buyer still takes up the question asked.
+_STILL_LISTENING = frozenset({None, "ignores", "feature_dump", "monologue"})
+
+
 @lru_cache(maxsize=1)
 def general_lines() -> dict[str, Any]:
     text = resources.files("roleplay_api.data").joinpath("buyer.yaml").read_text("utf-8")
@@ -188,18 +192,33 @@ def respond(
         if speak.say(options, f"answer-{topic}"):
             answered.append(topic)
 
+    # A question no topic covers is not let pass: a yes/no offer gets yes, maybe or no, any
+    # other question an honest "not sure" (unless a reaction to the reply came first).
+    warm = state.trust >= d.agree_at and act.harm is None
+    replied = bool(answered)
+    if not answered and act.asks and reaction in _STILL_LISTENING:
+        if act.asks == "proposal":
+            key = "yes" if warm else "maybe" if state.trust >= 0 else "no"
+            replied = speak.say(lines(persona, key, "proposal"), f"proposal-{key}")
+            warm = warm and not replied  # "Sure, we can do that" needs no softening after it
+        else:
+            replied = speak.say(lines(persona, "open_question"), "open")
+
     settled: tuple[str, ...] = ()
     open_objection = state.open_objection
     if settles and open_objection and act.harm is None:
         settled = (open_objection,)
-        speak.say(lines(persona, "settled"), "settled")
+        if not (replied and act.asks == "proposal"):  # "Sure." says it already
+            speak.say(lines(persona, "settled"), "settled")
 
     raised = None
-    if state.trust >= d.agree_at and act.harm is None:
+    if warm:
         speak.say(lines(persona, "softening"), "soft")
+    elif state.trust >= d.agree_at and act.harm is None:
+        pass  # it just said yes to the offer
     elif not act.harm:
         raised = _raise_next(state, set(settled), speak)
-        if raised is None and not answered:
+        if raised is None and not replied:
             speak.say(lines(persona, "guarded"), "guarded")
     else:
         speak.say(lines(persona, "hardening"), "hard")

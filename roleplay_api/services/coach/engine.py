@@ -88,7 +88,7 @@ class MeaningCoach:
     def read(self, state: State, message: str) -> Read:
         embedder, model = self.embedder, self.model
         reading = read(message, embedder)
-        asked = topics.question_topics(list(reading.sentences), reading.vectors, embedder)
+        asked, asks = topics.questions(list(reading.sentences), reading.vectors, embedder)
         ctx = features.context(reading, asked, state, embedder)
         x = features.vector(reading, ctx, embedder)
         probs = model.probabilities(x, lexical.grams(message))
@@ -112,6 +112,7 @@ class MeaningCoach:
             skills=tuple(result.points),
             harm=result.harm,
             asked=asked,
+            asks=asks,
             tried=tuple(
                 h
                 for h in rubric.SKILLS
@@ -182,7 +183,7 @@ class MeaningCoach:
         # told to propose a next step; a good one is not told it left the objection standing.
         done = {
             "discover": seen.reading.questions > 0,
-            "next_step": "time" in seen.act.asked,
+            "next_step": "time" in seen.act.asked or seen.act.asks == "proposal",
             "address": seen.result.total >= GOOD_REPLY,
         }
         hints = [

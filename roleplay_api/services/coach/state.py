@@ -29,6 +29,7 @@ class Act:
     skills: tuple[str, ...] = ()
     harm: str | None = None
     asked: tuple[str, ...] = ()  # topics of its questions
+    asks: str = ""  # a question naming no topic: "proposal" (a yes/no offer), "open" or ""
     tried: tuple[str, ...] = ()  # skills it went for without earning the credit
     promises: tuple[str, ...] = ()  # "no_pressure", "brief", "no_decision_today"
     flaws: tuple[str, ...] = ()  # reask, repeat, ignores, broken_promise, premature_close...
@@ -43,6 +44,7 @@ class Act:
             "skills": list(self.skills),
             "harm": self.harm,
             "asked": list(self.asked),
+            "asks": self.asks,
             "tried": list(self.tried),
             "promises": list(self.promises),
             "flaws": list(self.flaws),
@@ -60,6 +62,7 @@ class Act:
             skills=_names(meta.get("skills")),
             harm=harm if isinstance(harm, str) else None,
             asked=_names(meta.get("asked")),
+            asks=asks if (asks := meta.get("asks")) in ("proposal", "open") else "",
             tried=_names(meta.get("tried")),
             promises=_names(meta.get("promises")),
             flaws=_names(meta.get("flaws")),

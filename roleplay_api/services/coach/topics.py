@@ -30,12 +30,12 @@ _LEXICON = {
     r"air condition|insulation|stay(?:ing)? (?:here|long)|plan(?:ning)? to stay",
     "decision": r"spouse|wife|husband|partner|landlord|owner|\bboard\b|committee|decid|decision|"
     r"who (?:else|makes|handles|would)|sign off|approve",
-    "time": r"\bwhen(?:'s| (?:would|could|can|should|is|are|do|does|might|works?))\b|"
+    "time": r"\bwhen(?:'s| (?:would|could|can|should|is|are|do|does|might|works?|suits))\b|"
     r"what time|a good time|better time|schedule|evening|morning|afternoon|"
     r"weekend|saturday|sunday|monday|tuesday|wednesday|thursday|friday|tomorrow|next week|"
     r"available|free (?:on|this|next)|come back|stop by|swing by|calendar|lease (?:ends|runs)|"
     r"renew|how long (?:is|does) (?:your|the) (?:lease|contract)",
-    "info": r"send|mail|e-?mail|leave (?:you|a|some|my|this)|brochure|flyer|card|information|"
+    "info": r"send|sent|mail|e-?mail|leave (?:you|a|some|my|this)|brochure|flyer|card|information|"
     r"something in writing|read (?:over|up)|look (?:it )?over",
     "provider": r"provider|current (?:company|contract)|who (?:do|are) you (?:use|with)|"
     r"your company|already have|brightline|contract with|who you have|switch(?:ing)?|utility",
@@ -46,6 +46,14 @@ _LEXICON = {
 }
 _PATTERNS = {
     topic: re.compile(rf"(?:{pattern})", re.IGNORECASE) for topic, pattern in _LEXICON.items()
+}
+# Words that name a topic only in a question ("whens better?", "sat at 10?"); in a buyer's line
+# they state nothing ("we sat down with a guy", "the other night").
+_IN_QUESTIONS = {
+    "time": re.compile(
+        r"^\W*(?:(?:so|and|ok(?:ay)?|then|great)\W+)?whens?\b|\b(?:week)?nights?\b|\bsat\b",
+        re.IGNORECASE,
+    )
 }
 # Words that name a topic only when nothing more specific does: "who decides about the house?"
 # asks about the decision, not the house.
@@ -124,15 +132,55 @@ def question_topics(
     sentences: list[Sentence], vectors: np.ndarray, embedder: Embedder
 ) -> tuple[str, ...]:
     """What the reply's questions ask about (first question's topic first)."""
+    return questions(sentences, vectors, embedder)[0]
+
+
+# A yes/no question that offers or proposes something ("Would that help?", "Want me to send
+# it?", "Thursday at six, okay?"): the buyer says yes, maybe or no to it.
+_PROPOSAL = re.compile(
+    r"^\W*(?:(?:so|and|ok(?:ay)?|then|great|alright|perfect)\W+)?(?:would|wanna|want|shall|"
+    r"should i|should we|can i|could i|can we|could we|may i|how about|what about|does that|"
+    r"do you want|would you like|sounds?|deal|ok(?:ay)?|fair|is that (?:ok|okay|alright|fair)|"
+    r"that work|mind if|any chance)\b|\b(?:ok(?:ay)?|deal|alright|fair|sound good|work for you|"
+    r"suit you|that work|right)\W*$",
+    re.IGNORECASE,
+)
+
+
+# An offer of the trainee's own ("Would it help if I wrote the monthly math out?"): its words
+# name what is offered, not a fact asked for, except a time, the information or the proof.
+_OFFER = re.compile(
+    r"\b(?:if i|me to|can i|could i|should i|shall i|may i|how about i|let me|i could)\b",
+    re.IGNORECASE,
+)
+_OFFER_TOPICS = ("time", "info", "verify")
+
+
+def proposes(text: str) -> bool:
+    return bool(_PROPOSAL.search(text.strip()))
+
+
+def questions(
+    sentences: list[Sentence], vectors: np.ndarray, embedder: Embedder
+) -> tuple[tuple[str, ...], str]:
+    """The topics the reply's questions ask about (first question's first), and what kind of
+    question is left that names no topic: "proposal" (a yes/no offer), "open", or ""."""
     found: list[str] = []
+    untopical = ""
     for sentence, vector in zip(sentences, vectors, strict=True):
         if not sentence.question:
             continue
-        topics = lexical_topics(sentence.text) or [
-            t for t in [nearest_topic(vector, embedder)] if t
-        ]
+        topics = (
+            lexical_topics(sentence.text)
+            or [t for t, pattern in _IN_QUESTIONS.items() if pattern.search(sentence.text)]
+            or [t for t in [nearest_topic(vector, embedder)] if t]
+        )
+        if topics and proposes(sentence.text) and _OFFER.search(sentence.text):
+            topics = [t for t in topics if t in _OFFER_TOPICS]
         found.extend(t for t in topics if t not in found)
-    return tuple(found)
+        if not topics and untopical != "proposal":
+            untopical = "proposal" if proposes(sentence.text) else "open"
+    return tuple(found), untopical
 
 
 _NUMBER = re.compile(

@@ -432,3 +432,51 @@ def test_the_shipped_tree_walk_predicts_what_scikit_learn_fitted():
     fitted = HistGradientBoostingRegressor(**TREE_PARAMS, random_state=0).fit(x, y)
     model = dataclasses.replace(shipped(), **export_trees(fitted))
     assert np.allclose(trees(model, x[:100]), fitted.predict(x[:100]), atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("difficulty", "answer"),
+    [
+        ("BEGINNER", ("Okay, that works for me.", "Sure, we can do that.", "I'm okay with that")),
+        # a demanding buyer, warmed by one good reply from cold: not yet a yes
+        ("NIGHTMARE", ("Maybe.", "Possibly.", "Could be.", "ahead of ourselves", "anything yet")),
+    ],
+)
+def test_a_yes_no_offer_gets_yes_maybe_or_no_by_how_far_the_buyer_trusts(coach, difficulty, answer):
+    j = coach.judge(
+        bundled_brief("homeowner_objection"),
+        difficulty,
+        [],
+        "That's a fair reaction to a big number. Would it help if I wrote the monthly math out "
+        "for you to keep?",
+    )
+    assert any(a in j.response for a in answer), j.response
+
+
+def test_a_question_the_buyer_has_no_fact_for_is_not_let_pass(coach):
+    from roleplay_api.services.coach import topics
+    from roleplay_api.services.coach.reading import read
+
+    message = "Fair enough. What got you looking at solar in the first place?"
+    reading = read(message, coach.embedder)
+    assert topics.questions(list(reading.sentences), reading.vectors, coach.embedder) == (
+        (),
+        "open",
+    )
+    j = coach.judge(bundled_brief("homeowner_objection"), "PRO", [], message)
+    general = ("think about that", "not sure", "don't really know", "Hard to say")
+    assert any(g in j.response for g in general), j.response
+
+
+@pytest.mark.parametrize(
+    "question", ["When suits you?", "whens better, weeknight or sat?", "Is a night better?"]
+)
+def test_when_and_day_words_in_a_question_ask_about_time(coach, question):
+    from roleplay_api.services.coach import topics
+    from roleplay_api.services.coach.reading import read
+
+    reading = read(question, coach.embedder)
+    asked, _ = topics.questions(list(reading.sentences), reading.vectors, coach.embedder)
+    assert asked == ("time",)
+    # but a buyer who "sat down with a guy the other night" stated nothing about time
+    assert topics.stated_topics("We sat down with a guy the other night.") == ()
