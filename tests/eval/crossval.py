@@ -11,7 +11,6 @@ writers are never read. Settings are chosen on these figures, never on held-out 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import pickle
 import sys
 from dataclasses import fields
@@ -31,7 +30,7 @@ from tests.eval.train import (
     Level1,
     Lexicon,
     build_model,
-    corpus_digest,
+    cache_key,
     fit_level1,
     fit_level2,
     labels,
@@ -77,7 +76,7 @@ def crossval(kind: str, report_writers: set[str] | None = None) -> Report:
     corpus = corpus_module.load().split(held_out=False)
     data = rows(corpus, kind)
     grams = [lexical.grams(r.text) for r in data.replies]
-    key = f"{kind}-{corpus_digest(data)}-{hashlib.sha256(data.x.tobytes()).hexdigest()[:8]}"
+    key = cache_key(kind, data)
     emb, lex = out_of_fold(data, grams, HEADS, key)
     reports = []
     for writer in corpus.writers:

@@ -51,6 +51,9 @@ def context_state(context: Context, embedder: Embedder) -> tuple[ScenarioBrief, 
     return brief, state
 
 
+BANDS = {"band_high": "high", "band_low": "low"}
+
+
 @dataclass
 class Rows:
     x: np.ndarray  # one feature row per reply
@@ -60,6 +63,8 @@ class Rows:
         """1/0 for a skill, a harm ("harm" for any), a flaw; the score for "score"."""
         if name == "score":
             return np.array([r.score for r in self.replies], dtype=np.float32)
+        if name in BANDS:  # the trainer's band of the reply, as a head of its own
+            return np.array([r.band == BANDS[name] for r in self.replies], dtype=np.float32)
         if name == "harm":
             return np.array([r.harm is not None for r in self.replies], dtype=np.float32)
         return np.array(

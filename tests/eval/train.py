@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +28,7 @@ from roleplay_api.services.coach.features import CONTEXT_NAMES, N_SIGNS
 from roleplay_api.services.coach.model import Model, score_features, sigmoid
 from roleplay_api.services.coach.reading import SIGN_NAMES
 from tests.eval import corpus as corpus_module
-from tests.eval.dataset import CACHE, Rows, rows
+from tests.eval.dataset import BANDS, CACHE, Rows, rows
 
 HEADS = (
     *corpus_module.SKILLS,
@@ -48,6 +49,10 @@ HEADS = (
     "discount_dump",
     "broken_promise",
 )
+# Heads that read the trainer's band straight from the words and the meaning. The trees see
+# them; the ridge does not (its shares name a skill's points and a flaw's cost).
+BAND_HEADS = tuple(BANDS) if os.environ.get("COACH_BAND_HEADS") == "1" else ()
+HEADS = (*HEADS, *BAND_HEADS)
 EMB_C = 0.01
 LEX_C = 4.0
 RIDGE_ALPHA = 3.0
@@ -254,8 +259,13 @@ def fit_level2(emb: np.ndarray, lex: np.ndarray, data: Rows, heads: tuple[str, .
     blend = fit_blend(emb, lex, y)
     probs = blended(emb, lex, blend)
     features = score_matrix(probs, data.x)
-    ridge = Ridge(alpha=RIDGE_ALPHA).fit(features, data.labels("score"))
-    raw = ridge.predict(features)
+    linear = features.copy()
+    n = len(heads)
+    for j, head in enumerate(heads):
+        if head in BAND_HEADS:
+            linear[:, [j, n + j]] = 0.0  # the ridge leaves them out (a zero column, a zero weight)
+    ridge = Ridge(alpha=RIDGE_ALPHA).fit(linear, data.labels("score"))
+    raw = ridge.predict(linear)
     trees: dict[str, np.ndarray] = {}
     if TREES:
         boosted = HistGradientBoostingRegressor(**TREE_PARAMS, random_state=0)
@@ -276,6 +286,12 @@ def fit_level2(emb: np.ndarray, lex: np.ndarray, data: Rows, heads: tuple[str, .
         calib_y,
         trees,
     )
+
+
+def cache_key(kind: str, data: Rows) -> str:
+    """Names the level-1 caches: the embedder, the corpus, its feature rows and the heads."""
+    rows_digest = hashlib.sha256(data.x.tobytes() + "|".join(HEADS).encode()).hexdigest()[:8]
+    return f"{kind}-{corpus_digest(data)}-{rows_digest}"
 
 
 def corpus_digest(data: Rows) -> str:
@@ -315,7 +331,7 @@ def train(kind: str) -> Model:
     corpus = corpus_module.load().split(held_out=False)
     data = rows(corpus, kind)
     grams = [lexical.grams(r.text) for r in data.replies]
-    key = f"{kind}-{corpus_digest(data)}-{hashlib.sha256(data.x.tobytes()).hexdigest()[:8]}"
+    key = cache_key(kind, data)
     emb, lex = out_of_fold(data, grams, HEADS, key)
     level2 = fit_level2(emb, lex, data, HEADS)
     level1 = fit_level1(data.x, grams, labels(data, HEADS), HEADS)
