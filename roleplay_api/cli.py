@@ -6,6 +6,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from roleplay_api.difficulty import DIFFICULTIES
 from roleplay_api.errors import APIError
 from roleplay_api.services import auth as auth_service
 from roleplay_api.services import scenarios as scenario_service
@@ -13,6 +14,7 @@ from roleplay_api.services import scenarios as scenario_service
 users_cli = AppGroup("users", help="Manage user accounts.")
 scenarios_cli = AppGroup("scenarios", help="Manage the roleplay scenario library.")
 chat_state_cli = AppGroup("chat-state", help="Maintain chat-state records.")
+coach_cli = AppGroup("coach", help="Try the coach offline (no database, no account).")
 
 
 @users_cli.command("create")
@@ -115,6 +117,66 @@ def rotate_chat_state_key(batch_size: int) -> None:
     )
 
 
+@coach_cli.command("play")
+@click.argument("scenario")
+@click.option(
+    "--difficulty",
+    type=click.Choice(DIFFICULTIES, case_sensitive=False),
+    default="BEGINNER",
+    show_default=True,
+)
+@click.option(
+    "--message",
+    "-m",
+    "messages",
+    multiple=True,
+    help="A trainee message (repeat for up to five); else one per line from --file.",
+)
+@click.option(
+    "--file",
+    "source",
+    type=click.File("r"),
+    default="-",
+    help="Trainee messages, one per line (stdin by default).",
+)
+def play_coach(
+    scenario: str, difficulty: str, messages: tuple[str, ...], source: click.utils.LazyFile
+) -> None:
+    """Play a session of the bundled SCENARIO against the default coach and print each score,
+    the feedback and the buyer's reply, then the final feedback and the XP."""
+    from roleplay_api.services.coach import MAX_EXCHANGES, MeaningCoach, Turn
+    from roleplay_api.services.coach.library import bundled_briefs
+
+    briefs = bundled_briefs()
+    if scenario not in briefs:
+        raise click.BadParameter(f"one of {', '.join(sorted(briefs))}", param_hint="SCENARIO")
+    brief, difficulty = briefs[scenario], difficulty.upper()
+    coach = MeaningCoach()
+    click.echo(f"buyer: {brief.persona.get('openingLine', '')}")
+    lines = messages or (line.strip() for line in source)
+    history: list[Turn] = []
+    for message in lines:
+        if not message:
+            continue
+        j = coach.judge(brief, difficulty, history, message)
+        history += [
+            Turn("user", message, j.score, j.skills, j.user_meta),
+            Turn("assistant", j.response, meta=j.reply_meta),
+        ]
+        click.echo(f"\nyou: {message}\nscore: {j.score}/20  {j.feedback}")
+        click.echo(f"buyer: {j.response}")
+        if len(history) // 2 >= MAX_EXCHANGES:
+            break
+    if len(history) // 2 < MAX_EXCHANGES:
+        click.echo(f"\n(a session ends after {MAX_EXCHANGES} messages; no final feedback yet)")
+        return
+    end = coach.conclude(brief, difficulty, history)
+    click.echo(f"\nXP: {end.xp}  buyer agreed to a next step: {'yes' if end.agreed else 'no'}")
+    for title, items in end.feedback.as_dict().items():
+        for item in items:
+            click.echo(f"{title}: {item}")
+
+
 def register_cli(app: Flask) -> None:
-    for group in (users_cli, scenarios_cli, chat_state_cli):
+    for group in (users_cli, scenarios_cli, chat_state_cli, coach_cli):
         app.cli.add_command(group)
