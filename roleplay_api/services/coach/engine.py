@@ -154,7 +154,12 @@ class MeaningCoach:
                 fits = name in rubric.SKILLS and sentence.question == (name in _ASKED_SKILLS)
                 if name == "acknowledge":  # an acknowledgement opens a reply
                     fits = i == 0 and not sentence.question
-                rank = probs[name] + (0.05 if fits else 0.0)
+                    # and is never a question: a statement is quoted whenever there is one
+                    rank = (
+                        probs[name] + (0.05 if fits else 0.0) + (0.0 if sentence.question else 1.0)
+                    )
+                else:
+                    rank = probs[name] + (0.05 if fits else 0.0)
                 if rank > best.get(name, (-1.0, ""))[0]:
                     best[name] = (rank, sentence.text)
         evidence = {name: text for name, (_, text) in best.items()}
@@ -178,6 +183,9 @@ class MeaningCoach:
             probs["address"] >= 0.5
             or (probs["acknowledge"] >= 0.5 and max(probs["discover"], probs["value"]) >= 0.5)
         )
+        # A buyer already won over (it said yes) is not holding an objection against the reply.
+        won = state.trust >= level(difficulty).agree_at
+        objection_left = open_before is not None and not settles and not won
         # Never suggest what the reply already did, even where it did not quite earn the credit.
         # A reply that asks a question is not told to ask one; one that proposes a time is not
         # told to propose a next step; a good one is not told it left the objection standing.
@@ -188,7 +196,7 @@ class MeaningCoach:
         }
         hints = [
             h
-            for h in _hint_order(scenario, state, open_before is not None and not settles)
+            for h in _hint_order(scenario, state, objection_left)
             if probs.get(h, 0.0) < HINT_DONE_AT and not done.get(h, False)
         ]
         apply_act(state, seen.act, message)

@@ -33,7 +33,7 @@ SKILL_LABELS = {
 }
 SKILL_HINTS = {
     "acknowledge": "show you heard the concern in your own words before moving on",
-    "address": "deal with the objection they just raised before anything else",
+    "address": "answer the objection they raised before moving on",
     "discover": "ask one open question about their situation",
     "value": "tie the offer to their bill, budget or comfort, not to features",
     "social_proof": "mention real, checkable experience with homes like theirs",
