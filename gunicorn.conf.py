@@ -117,6 +117,16 @@ def on_starting(server) -> None:
         stale.unlink()
 
 
+def post_fork(server, worker) -> None:
+    """A request gunicorn cannot parse (a request line over 4,094 bytes, say) is answered by
+    gunicorn itself: in the API's JSON envelope with a request id (docs/API.md, Errors), not its
+    HTML page. In the worker, which imports the app next anyway (the master must not: the
+    metrics directory above has to be set before prometheus_client is imported)."""
+    from roleplay_api.gunicorn_errors import install
+
+    install()
+
+
 def child_exit(server, worker) -> None:
     """A dead worker's live gauges must stop counting; its counters still add up."""
     from prometheus_client import multiprocess

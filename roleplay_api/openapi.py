@@ -129,6 +129,11 @@ ERRORS: dict[str, tuple[str, str, str]] = {
         "If-Match does not match the current version",
     ),
     "413": ("Body over the configured limit", "payload_too_large", "Request body is too large"),
+    "414": (
+        "Request line over 4,094 bytes (answered before the app reads it)",
+        "uri_too_long",
+        "Request line is too long",
+    ),
     "415": (
         "A body that is not application/json",
         "unsupported_media_type",
@@ -349,6 +354,7 @@ def _finish_operation(method: str, path: str, operation: dict[str, Any]) -> None
     responses = operation["responses"]
     responses.pop("default", None)
     statuses = {status for status in responses if status.startswith(("4", "5"))}
+    statuses.add("414")  # any request line over gunicorn's limit (gunicorn_errors.py)
     if any("bearerAuth" in requirement for requirement in operation.get("security", [])):
         statuses.add("401")
     if "requestBody" in operation:

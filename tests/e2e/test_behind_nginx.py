@@ -175,3 +175,20 @@ def test_metrics_add_up_across_workers(stack):
     assert seen == {before + 30}
     files = list(stack.instances[0].process.log.parent.glob("gunicorn0-metrics/*.db"))
     assert files, "multiprocess mode writes one file per worker and metric type"
+
+
+@pytest.mark.parametrize(
+    ("length", "answered_by"),
+    [(6_000, "gunicorn"), (12_000, "nginx")],  # over gunicorn's 4,094 bytes; over nginx's 8 KB
+)
+def test_an_overlong_request_line_gets_414_in_the_error_envelope(stack, length, answered_by):
+    path = "/chat-state-sessions/x/versions?" + "&".join(["limit=1"] * (length // 8))
+    for port in (stack.port, stack.instances[0].port):  # through nginx, and straight at gunicorn
+        reply = call(port, "GET", path, source=CLIENT if port == stack.port else "127.0.0.1")
+        assert reply.status == 414, (port, reply.body[:200])
+        assert reply.headers["Content-Type"].startswith("application/json")
+        assert reply.json() == {
+            "success": False,
+            "error": {"code": "uri_too_long", "message": "Request line is too long"},
+        }
+        assert re.fullmatch(r"[0-9a-f]{32}", reply.headers["X-Request-ID"])

@@ -678,6 +678,25 @@ export interface operations {
                     "application/json": components["schemas"]["Status"];
                 };
             };
+            /** @description Request line over 4,094 bytes (answered before the app reads it) */
+            414: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "uri_too_long",
+                     *         "message": "Request line is too long"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     check_readiness: {
@@ -697,6 +716,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Request line over 4,094 bytes (answered before the app reads it) */
+            414: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "uri_too_long",
+                     *         "message": "Request line is too long"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description The database does not answer; retry shortly */
@@ -794,6 +832,25 @@ export interface operations {
                      *       "error": {
                      *         "code": "payload_too_large",
                      *         "message": "Request body is too large"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request line over 4,094 bytes (answered before the app reads it) */
+            414: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "uri_too_long",
+                     *         "message": "Request line is too long"
                      *       }
                      *     }
                      */
@@ -940,6 +997,25 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Request line over 4,094 bytes (answered before the app reads it) */
+            414: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "uri_too_long",
+                     *         "message": "Request line is too long"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description A body that is not application/json */
             415: {
                 headers: {
@@ -1038,6 +1114,25 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Request line over 4,094 bytes (answered before the app reads it) */
+            414: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "uri_too_long",
+                     *         "message": "Request line is too long"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests; retry after Retry-After seconds */
             429: {
                 headers: {
@@ -1111,6 +1206,25 @@ export interface operations {
                      *       "error": {
                      *         "code": "unauthorized",
                      *         "message": "Invalid token"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request line over 4,094 bytes (answered before the app reads it) */
+            414: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "uri_too_long",
+                     *         "message": "Request line is too long"
                      *       }
                      *     }
                      */
@@ -1196,6 +1310,25 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Request line over 4,094 bytes (answered before the app reads it) */
+            414: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "uri_too_long",
+                     *         "message": "Request line is too long"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests; retry after Retry-After seconds */
             429: {
                 headers: {
@@ -1269,6 +1402,25 @@ export interface operations {
                      *       "error": {
                      *         "code": "unauthorized",
                      *         "message": "Invalid token"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request line over 4,094 bytes (answered before the app reads it) */
+            414: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "uri_too_long",
+                     *         "message": "Request line is too long"
                      *       }
                      *     }
                      */
@@ -1390,6 +1542,25 @@ export interface operations {
                      *       "error": {
                      *         "code": "payload_too_large",
                      *         "message": "Request body is too large"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request line over 4,094 bytes (answered before the app reads it) */
+            414: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "uri_too_long",
+                     *         "message": "Request line is too long"
                      *       }
                      *     }
                      */
@@ -1576,6 +1747,25 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Request line over 4,094 bytes (answered before the app reads it) */
+            414: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "uri_too_long",
+                     *         "message": "Request line is too long"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description A body that is not application/json */
             415: {
                 headers: {
@@ -1699,6 +1889,25 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Request line over 4,094 bytes (answered before the app reads it) */
+            414: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "uri_too_long",
+                     *         "message": "Request line is too long"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests; retry after Retry-After seconds */
             429: {
                 headers: {
@@ -1799,6 +2008,25 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Request line over 4,094 bytes (answered before the app reads it) */
+            414: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "uri_too_long",
+                     *         "message": "Request line is too long"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests; retry after Retry-After seconds */
             429: {
                 headers: {
@@ -1872,6 +2100,25 @@ export interface operations {
                      *       "error": {
                      *         "code": "unauthorized",
                      *         "message": "Invalid token"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request line over 4,094 bytes (answered before the app reads it) */
+            414: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "uri_too_long",
+                     *         "message": "Request line is too long"
                      *       }
                      *     }
                      */
@@ -2062,6 +2309,25 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Request line over 4,094 bytes (answered before the app reads it) */
+            414: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "uri_too_long",
+                     *         "message": "Request line is too long"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description A body that is not application/json */
             415: {
                 headers: {
@@ -2216,6 +2482,25 @@ export interface operations {
                      *       "error": {
                      *         "code": "not_found",
                      *         "message": "No chat state for this user_session_id"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request line over 4,094 bytes (answered before the app reads it) */
+            414: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "uri_too_long",
+                     *         "message": "Request line is too long"
                      *       }
                      *     }
                      */
@@ -2416,6 +2701,25 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Request line over 4,094 bytes (answered before the app reads it) */
+            414: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "uri_too_long",
+                     *         "message": "Request line is too long"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description A body that is not application/json */
             415: {
                 headers: {
@@ -2596,6 +2900,25 @@ export interface operations {
                      *           "etag": "\"3\"",
                      *           "version": 3
                      *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request line over 4,094 bytes (answered before the app reads it) */
+            414: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "uri_too_long",
+                     *         "message": "Request line is too long"
                      *       }
                      *     }
                      */
@@ -2815,6 +3138,25 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Request line over 4,094 bytes (answered before the app reads it) */
+            414: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "uri_too_long",
+                     *         "message": "Request line is too long"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description A body that is not application/json */
             415: {
                 headers: {
@@ -2970,6 +3312,25 @@ export interface operations {
                      *       "error": {
                      *         "code": "not_found",
                      *         "message": "No chat state for this user_session_id"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request line over 4,094 bytes (answered before the app reads it) */
+            414: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "uri_too_long",
+                     *         "message": "Request line is too long"
                      *       }
                      *     }
                      */
@@ -3164,6 +3525,25 @@ export interface operations {
                      *       "error": {
                      *         "code": "payload_too_large",
                      *         "message": "chat_state is larger than 1048576 bytes"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request line over 4,094 bytes (answered before the app reads it) */
+            414: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "uri_too_long",
+                     *         "message": "Request line is too long"
                      *       }
                      *     }
                      */
