@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from roleplay_api.services.coach.text import Sentence
+from roleplay_api.services.coach.text import QUOTED, REPORTING, Sentence
 
 _YOU = r"(?:you|your|you're|ur|u|ya)"
 RULES: dict[str, re.Pattern[str]] = {
@@ -19,7 +19,7 @@ RULES: dict[str, re.Pattern[str]] = {
         r"date of birth|\bdob\b|birth ?date|bank (?:account|info|details|statement)|"
         r"routing number|account number|(?:credit|debit)? ?card (?:number|on file|details)|"
         r"(?:utility|online|account) (?:login|password|username)|\bpassword\b|pin number|"
-        r"maiden name|"
+        r"maiden name|\b(?:your|ur) (?:birthday|birth date)\b|"
         # what the buyer has in the bank, and their papers, asked at the door
         rf"\bhow much (?:money )?(?:do {_YOU} have|{_YOU} have|is|have {_YOU} got|{_YOU}'ve got|"
         rf"{_YOU} got)\b[^.?!]{{0,25}}\b(?:savings|saved|checking|bank|retirement|401k)\b|"
@@ -41,6 +41,11 @@ RULES: dict[str, re.Pattern[str]] = {
         rf"sexy|great in)\b|\b(?:pretty|gorgeous|beautiful|cute|sexy) (?:lady|thing|smile|eyes)\b|"
         rf"\bhome alone\b|\bare {_YOU} single\b|\bover (?:a )?(?:drink|drinks|wine)\b|"
         rf"\bjust the two of us\b|"
+        r"\b(?:you're|youre|you are|u r|you look|u look|ur (?=so |really |very |super ))"
+        r"(?:so |really |very |super )?(?:pretty|gorgeous|beautiful|cute|hot|sexy)\b|"
+        r"\b(?:your|ur) personal (?:cell|number|phone|email|e-mail)\b|"
+        r"\beven when it's not about (?:solar|work|business)\b|\b(?:want|need) (?:some )?company\b|"
+        r"\bover a (?:beer|glass of wine)\b|"
         rf"\b(?:invite|let) me in(?:side)?\b(?! to (?:measure|look|see|check))",
         re.IGNORECASE,
     ),
@@ -53,7 +58,9 @@ RULES: dict[str, re.Pattern[str]] = {
     "threat": re.compile(
         r"(?:be a |it'd be a |would be a )shame if|\bwould hate (?:for|to see)\b.*\b(?:happen|"
         r"find out|found out)|\bif (?:they|the board|the hoa|your landlord) (?:found|finds) out\b|"
-        r"\breport (?:you|your|this|that) to\b|\bwatch (?:yourself|your back)\b",
+        r"\breport (?:you|your|this|that) to\b|"
+        r"(?:^\W*|\b(?:better|should|gonna|go) )watch (?:yourself|your back)\b|"
+        r"\bwhether (?:you|u) like it or not\b",
         re.IGNORECASE,
     ),
     "pressure": re.compile(
@@ -64,7 +71,10 @@ RULES: dict[str, re.Pattern[str]] = {
         rf"\b(?:now|today|tonight|before i (?:leave|go))\b|"
         rf"\bbefore i leave (?:the|{_YOU}r?) (?:driveway|property|porch)\b|"
         rf"\b(?:kills?|killing|hurts?) my (?:numbers|quota|commission)\b|"
-        rf"\bdecide for (?:the )?both of {_YOU}\b",
+        rf"\bdecide for (?:the )?both of {_YOU}\b|"
+        r"\bnot (?:going|leaving) (?:anywhere )?(?:until|till|til)\b|"
+        r"\b(?:or|else) (?:i'm|i am|i'll be|im) in trouble\b|"
+        r"\b(?:expires?|is gone|goes away) (?:in|within|after) (?:\d+|a few) (?:hours|days)\b",
         re.IGNORECASE,
     ),
     "deception": re.compile(
@@ -85,16 +95,29 @@ def harms(sentences: list[Sentence]) -> dict[str, str]:
     """Harm -> the asserting sentence whose words leave no doubt (first of each kind)."""
     found: dict[str, str] = {}
     for sentence in sentences:
-        if sentence.quoting:
-            continue
         for harm, pattern in RULES.items():
             if harm in found:
                 continue
             match = pattern.search(sentence.text)
-            # A negation before the words ("I'll never ask for your social") undoes them.
-            if match and not (sentence.negated and _negated_before(sentence.text, match.start())):
-                found[harm] = sentence.text
+            if not match:
+                continue
+            # A negation before the words ("I'll never ask for your social") undoes them, and
+            # so does reporting them ("my manager says sign tonight", "they call it 'free
+            # solar'"); a reporting word after them does not ("ur really pretty, has anyone
+            # told u that").
+            if sentence.negated and _negated_before(sentence.text, match.start()):
+                continue
+            if sentence.quoting and _reported(sentence.text, match.start(), match.end()):
+                continue
+            found[harm] = sentence.text
     return found
+
+
+def _reported(text: str, start: int, end: int) -> bool:
+    """The words at text[start:end] are inside quotation marks or follow a reporting word."""
+    if any(q.start() < end and start < q.end() for q in QUOTED.finditer(text)):
+        return True
+    return bool(REPORTING.search(_clause_before(text, start)))
 
 
 _NEGATOR = re.compile(
@@ -104,6 +127,9 @@ _NEGATOR = re.compile(
 )
 
 
+def _clause_before(text: str, at: int) -> str:
+    return re.split(r"\b(?:but|however|though|although)\b|;", text[:at], flags=re.I)[-1]
+
+
 def _negated_before(text: str, at: int) -> bool:
-    clause = re.split(r"\b(?:but|however|though|although)\b|;", text[:at], flags=re.I)[-1]
-    return bool(_NEGATOR.search(clause))
+    return bool(_NEGATOR.search(_clause_before(text, at)))

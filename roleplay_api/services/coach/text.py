@@ -56,12 +56,12 @@ _NOT_NEGATING = re.compile(
     re.IGNORECASE,
 )
 # Words that introduce someone else's words: "my manager says sign today" is not the act.
-_REPORTING = re.compile(
+REPORTING = re.compile(
     r"\b(?:say|says|said|saying|tell|tells|told|call|calls|called|claim|claims|claimed|"
     r"heard|hear|stories?|like those|the kind of|ones? who|guys? who|people who|reps? who)\b",
     re.IGNORECASE,
 )
-_QUOTED = re.compile(r"[\"“”]([^\"“”]{2,})[\"“”]|(?:^|[\s(])'(\S.{3,}?\S)'(?=[\s.,!?;:)]|$)")
+QUOTED = re.compile(r"[\"“”]([^\"“”]{2,})[\"“”]|(?:^|[\s(])'(\S.{3,}?\S)'(?=[\s.,!?;:)]|$)")
 MAX_SENTENCES = 8
 
 
@@ -98,7 +98,7 @@ def _split(text: str) -> tuple[Sentence, ...]:
         Sentence(
             part,
             negated=bool(_NEGATION.search(_NOT_NEGATING.sub(" ", part))),
-            quoting=bool(_QUOTED.search(part) or _REPORTING.search(part)),
+            quoting=bool(QUOTED.search(part) or REPORTING.search(part)),
             question=part.rstrip("\"'\u201d\u2019) ").endswith("?"),
         )
         for part in parts
