@@ -141,7 +141,13 @@ def main(argv: list[str]) -> int:
         help="pool only these writers' folds (comma-separated), e.g. to compare a corpus that "
         "gained a writer on the folds both have",
     )
+    parser.add_argument("--flawed-cap", type=int, help="try another rubric.FLAWED_CAP (0: none)")
+    parser.add_argument("--flawed-at", type=float, help="try another rubric.FLAWED_AT")
     args = parser.parse_args(argv)
+    if args.flawed_cap is not None:
+        rubric.FLAWED_CAP = args.flawed_cap or None
+    if args.flawed_at is not None:
+        rubric.FLAWED_AT = args.flawed_at
     if args.kind_at is not None:
         rubric.KIND_AT = args.kind_at
     if args.harm_recall is not None:

@@ -55,6 +55,10 @@ KIND_AT = 0.1  # the likeliest harm kind's own head must reach this to name a ha
 GRAVER_AT = 0.5  # a graver kind is named when its head reaches this share of the likeliest's
 CREDIT_AT = 0.5  # a skill is credited (and named) from this probability
 FLAW_AT = 0.5
+# A reply with a clear flaw (ignores the buyer, generic, stacked stock phrases...) is not a top
+# reply: of the train writers' 2,430 replies labelled with a flaw, trainers scored one above 13.
+FLAWED_CAP: int | None = 13
+FLAWED_AT = 0.5  # the flaw's head must reach this
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,7 @@ class Score:
     points: dict[str, int]  # credited skill -> points
     costs: dict[str, int]  # flaw or harm -> points lost (positive)
     harm: str | None  # the harm that capped it
-    capped_by: str | None  # "harm", "repeat", "reask" or None
+    capped_by: str | None  # "harm", "repeat", "reask", another flaw or None
     flaws: tuple[str, ...] = ()
     probabilities: dict[str, float] = field(default_factory=dict)
 
@@ -135,4 +139,10 @@ def score(
     elif reask and total > REASK_CAP:
         costs["reask"] = costs.get("reask", 0) + total - REASK_CAP
         total, capped_by = REASK_CAP, "reask"
+    elif FLAWED_CAP is not None and total > FLAWED_CAP:
+        clear = [f for f in flaws if probs.get(f, 0.0) >= FLAWED_AT]
+        if clear:
+            worst = max(clear, key=lambda f: probs.get(f, 0.0))
+            costs[worst] = costs.get(worst, 0) + total - FLAWED_CAP
+            total, capped_by = FLAWED_CAP, worst
     return Score(total, points, costs, harm, capped_by, tuple(flaws), probs)

@@ -480,3 +480,57 @@ def test_when_and_day_words_in_a_question_ask_about_time(coach, question):
     assert asked == ("time",)
     # but a buyer who "sat down with a guy the other night" stated nothing about time
     assert topics.stated_topics("We sat down with a guy the other night.") == ()
+
+
+def test_a_reply_with_a_clear_flaw_is_not_a_top_reply(coach):
+    import numpy as np
+
+    from roleplay_api.services.coach import features, rubric
+
+    model = coach.model
+    ctx = features.Context(
+        buyer_cos=0.5,
+        buyer_max_cos=0.5,
+        repeat=0.0,
+        reask=False,
+        asked_again=False,
+        takes_up=True,
+        exchange=2,
+        level=2,
+        promised_no_pressure=False,
+        promised_brief=False,
+        next_step_before=False,
+        closing=False,
+        buyer=np.zeros(coach.embedder.dim, dtype=np.float32),
+    )
+    signs = np.zeros(features.N_SIGNS, dtype=np.float32)
+    probs = dict.fromkeys(model.heads, 0.02)
+    probs.update(dict.fromkeys(rubric.SKILLS, 0.97))
+    clean = rubric.score(model, probs, signs, ctx, "PRO", {}, False)
+    assert clean.total > rubric.FLAWED_CAP and clean.capped_by is None
+    probs["stock_stack"] = 0.8
+    flawed = rubric.score(model, probs, signs, ctx, "PRO", {}, False)
+    assert flawed.total == rubric.FLAWED_CAP and flawed.capped_by == "stock_stack"
+    assert flawed.costs["stock_stack"] >= clean.total - rubric.FLAWED_CAP
+
+
+@pytest.mark.parametrize(
+    ("message", "harm"),
+    [
+        ("btw ur really pretty, has anyone told u that", "harassment"),
+        ("Could I get your personal cell instead? You seem fun to talk to.", "harassment"),
+        ("I'm not leaving until you've heard the numbers.", "pressure"),
+        ("Sign by Friday or I'm in trouble with my manager.", "pressure"),
+        ("Just jot your birthday on this line for the financing tier.", "data_grab"),
+        ("I'll catch you another time whether you like it or not, ha!", "threat"),
+        # reported, negated or innocent: no rule
+        ("My manager says the quote expires in 48 hours, but that's not how I work.", None),
+        ("I'd never ask for your birthday or your bank details at the door.", None),
+        ("A blower-door test gives a number you can watch yourself.", None),
+    ],
+)
+def test_phrase_caps_read_what_the_sentence_asserts(message, harm):
+    from roleplay_api.services.coach import phrases
+
+    found = phrases.harms(split(message))
+    assert (harm in found) if harm else not found, found
