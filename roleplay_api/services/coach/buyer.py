@@ -180,9 +180,17 @@ def respond(
         return speak.text, Move(agreed=agreed)
 
     answered: list[str] = []
+    said = state.trainee_lines[-1] if state.trainee_lines else ""
+    asks = act.asks
     for topic in act.asked[:2]:
         if topic in state.facts and reaction == "reask":
             continue  # the reaction above already gave the fact again
+        if topic in state.facts and topics.mentions_fact(said, state.facts[topic]):
+            # The trainee took the fact up ("so around two-ten a month: if the payment came in
+            # under that, would it change things?"): the question is about what follows.
+            if any(s.question and topics.proposes(s.text) for s in texts.split(said)):
+                asks = "proposal"
+            continue
         # A follow-up on a topic already answered ("does it spike in winter or summer?") gets
         # the answer's other wording, which says more, when there is one not said yet.
         options = answers(persona, topic)
@@ -196,8 +204,8 @@ def respond(
     # other question an honest "not sure" (unless a reaction to the reply came first).
     warm = state.trust >= d.agree_at and act.harm is None
     replied = bool(answered)
-    if not answered and act.asks and reaction in _STILL_LISTENING:
-        if act.asks == "proposal":
+    if not answered and asks and reaction in _STILL_LISTENING:
+        if asks == "proposal":
             key = "yes" if warm else "maybe" if state.trust >= 0 else "no"
             replied = speak.say(lines(persona, key, "proposal"), f"proposal-{key}")
             warm = warm and not replied  # "Sure, we can do that" needs no softening after it
@@ -208,12 +216,15 @@ def respond(
     open_objection = state.open_objection
     if settles and open_objection and act.harm is None:
         settled = (open_objection,)
-        if not (replied and act.asks == "proposal"):  # "Sure." says it already
+        if not (replied and asks == "proposal"):  # "Sure." says it already
             speak.say(lines(persona, "settled"), "settled")
 
     raised = None
     if warm:
-        speak.say(lines(persona, "softening"), "soft")
+        own = [line for line in _variants(persona.get("softening")) if _about(line, said)]
+        speak.say(own, "soft") or speak.say(_variants(general_lines()["softening"]), "soft-gen")
+        if d.short_answers:  # a demanding buyer, won over a little, still has its say
+            raised = _raise_next(state, set(settled), speak, unraised_only=True)
     elif state.trust >= d.agree_at and act.harm is None:
         pass  # it just said yes to the offer
     elif not act.harm:
@@ -235,7 +246,14 @@ def _taken_up(objection: Objection, state: State) -> bool:
     )
 
 
-def _raise_next(state: State, settling: set[str], speak: Speaker) -> str | None:
+def _about(line: str, said: str) -> bool:
+    """A persona line is about what the trainee said: they share a distinctive word."""
+    return bool((topics.keys(line)[1] & topics.keys(said)[1]) - topics.COMMON)
+
+
+def _raise_next(
+    state: State, settling: set[str], speak: Speaker, unraised_only: bool = False
+) -> str | None:
     """The next objection this buyer brings up: one not yet raised, allowed at this level."""
     index = DIFFICULTIES.index(state.difficulty)
     allowed = [o for o in objections(state.scenario.persona) if o.level <= index]
@@ -245,6 +263,8 @@ def _raise_next(state: State, settling: set[str], speak: Speaker) -> str | None:
             continue
         if speak.say(objection.says, f"raise-{objection.id}"):
             return objection.id
+    if unraised_only:
+        return None
     # Nothing new: come back to one still open, in words not used yet.
     for objection in reversed(open_ones):
         if objection.id in state.raised and speak.say(objection.says, f"again-{objection.id}"):

@@ -5,6 +5,7 @@ per message.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -209,12 +210,18 @@ class MeaningCoach:
         if was_shut and result.harm is None:
             # The door was already shut: whatever the words, say what the situation is.
             who = scenario.persona.get("name") or "The homeowner"
-            after = (
-                "Leaving gracefully was the right call."
-                if result.total >= PAR
-                else "Next time: when they say goodbye, thank them and leave the door open for "
-                "another day."
-            )
+            if _leaves_gracefully(message, seen.reading.words):
+                after = "Leaving gracefully was the right call."
+            elif result.total >= PAR:
+                after = (
+                    "Once they have closed the door, a short thank-you and a way to reach you "
+                    "is all that is left to say."
+                )
+            else:
+                after = (
+                    "Next time: when they say goodbye, thank them and leave the door open for "
+                    "another day."
+                )
             feedback = (
                 f"{result.total}/{MAX_SCORE}: {who} had already ended the conversation, so this "
                 f"changes nothing today. {after}"
@@ -264,6 +271,18 @@ class MeaningCoach:
         feedback = final_feedback(scenario, reviewed, state.agreed, early)
         xp = xp_for([r.score for r in reviewed], difficulty, state.shut_at)
         return Conclusion(feedback, xp, state.agreed)
+
+
+_GRACEFUL = re.compile(
+    r"\b(?:thanks?|thank you|appreciate|have a (?:good|great|nice)|take care|bye|goodbye|"
+    r"sorry (?:to|for)|no problem|no worries|my card|understood|fair enough|respect that)\b",
+    re.IGNORECASE,
+)
+
+
+def _leaves_gracefully(message: str, words: int) -> bool:
+    """A short goodbye: thanks, a card, no pitch (after the door shut, the only good reply)."""
+    return words <= 45 and bool(_GRACEFUL.search(message))
 
 
 _ASKED_SKILLS = frozenset({"discover", "next_step"})

@@ -178,8 +178,9 @@ def final_feedback(
     main = _main_cost(reviewed)
     if main is not None:
         item, cost = main
+        what = "most serious mistake" if item.harm == cost else "biggest cost"
         improvements.append(
-            f"The biggest cost was message {item.number} ({item.score}/{MAX_SCORE}): "
+            f"The {what} was message {item.number} ({item.score}/{MAX_SCORE}): "
             f"{COST_LABELS[cost]}{_quoted(item.evidence.get(cost) or item.text)}; "
             f"{COST_FIXES[cost]}."
         )

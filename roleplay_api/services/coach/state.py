@@ -185,9 +185,15 @@ def apply_act(state: State, act: Act, message: str) -> None:
         -TRUST_RANGE, min(TRUST_RANGE, state.trust + trust_step(act, state.difficulty))
     )
     severe = act.harm in SEVERE_HARMS and d.start_trust <= 0
-    if state.trust < d.shut_below or severe:
+    # Below its limit, a buyer shuts the door on a harm, or on a second weak reply in a row:
+    # one clumsy reply is not the end of a conversation, even with a demanding buyer.
+    weak_twice = len(state.acts) >= 2 and all(a.score < WEAK_BELOW for a in state.acts[-2:])
+    if severe or (state.trust < d.shut_below and (act.harm is not None or weak_twice)):
         _shut(state)
     state.exchange += 1
+
+
+WEAK_BELOW = 8  # rubric.PAR: a reply under it is weak
 
 
 def _shut(state: State) -> None:

@@ -216,19 +216,19 @@ def fact_words(line: str, topic: str) -> str:
 
 def mentions_fact(reply: str, fact: str) -> bool:
     """Whether the reply takes up something the buyer said (a figure or a distinctive word)."""
-    numbers, distinctive = _keys(fact)
-    said, reply_words = _keys(reply)
-    return bool(numbers & said) or len((distinctive - _COMMON) & reply_words) >= 2
+    numbers, distinctive = keys(fact)
+    said, reply_words = keys(reply)
+    return bool(numbers & said) or len((distinctive - COMMON) & reply_words) >= 2
 
 
 @lru_cache(maxsize=8192)
-def _keys(text: str) -> tuple[frozenset[str], frozenset[str]]:
+def keys(text: str) -> tuple[frozenset[str], frozenset[str]]:
     """A text's figures and its words of five letters or more, lower case."""
     numbers = frozenset(n.lower().strip("$.,") for n in _NUMBER.findall(text))
     return numbers, frozenset(re.findall(r"[a-z']{5,}", text.lower()))
 
 
-_COMMON = frozenset(
+COMMON = frozenset(
     [
         "about",
         "after",
