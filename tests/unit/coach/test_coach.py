@@ -534,3 +534,24 @@ def test_phrase_caps_read_what_the_sentence_asserts(message, harm):
 
     found = phrases.harms(split(message))
     assert (harm in found) if harm else not found, found
+
+
+def test_one_weak_reply_does_not_shut_the_door_but_two_in_a_row_may(coach):
+    from roleplay_api.services.coach.state import derive
+
+    brief = bundled_brief("general_objection")
+    judgements, history, _ = play(
+        coach, "general_objection", "NIGHTMARE", ["ok", "ok so solar is great", "ok"]
+    )
+    assert judgements[0].score < PAR and judgements[0].harm is None
+    one = derive(brief, "NIGHTMARE", history[:2], coach._read_act)
+    assert not one.shut  # one clumsy reply is not the end of the conversation
+    three = derive(brief, "NIGHTMARE", history, coach._read_act)
+    assert three.trust < one.trust
+
+
+def test_the_buyer_softens_about_what_was_said_not_about_what_was_not():
+    from roleplay_api.services.coach.buyer import _about
+
+    assert _about("Put as a monthly number, that looks different.", "What monthly number works?")
+    assert not _about("Put as a monthly number, that looks different.", "Who else decides?")
