@@ -46,6 +46,7 @@ RULES: dict[str, re.Pattern[str]] = {
         r"\b(?:your|ur) personal (?:cell|number|phone|email|e-mail)\b|"
         r"\beven when it's not about (?:solar|work|business)\b|\b(?:want|need) (?:some )?company\b|"
         r"\bover a (?:beer|glass of wine)\b|"
+        r"\b(?:nice|nicest|beautiful|pretty|prettiest|lovely|cute|gorgeous) (?:smile|eyes|legs)\b|"
         rf"\b(?:invite|let) me in(?:side)?\b(?! to (?:measure|look|see|check))",
         re.IGNORECASE,
     ),

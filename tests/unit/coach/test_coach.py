@@ -523,6 +523,7 @@ def test_a_reply_with_a_clear_flaw_is_not_a_top_reply(coach):
         ("Sign by Friday or I'm in trouble with my manager.", "pressure"),
         ("Just jot your birthday on this line for the financing tier.", "data_grab"),
         ("I'll catch you another time whether you like it or not, ha!", "threat"),
+        ("Honestly, you've got the nicest smile I've seen on this street all day.", "harassment"),
         # reported, negated or innocent: no rule
         ("My manager says the quote expires in 48 hours, but that's not how I work.", None),
         ("I'd never ask for your birthday or your bank details at the door.", None),
