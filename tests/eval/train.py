@@ -51,7 +51,7 @@ HEADS = (
 )
 # Heads that read the trainer's band straight from the words and the meaning. The trees see
 # them; the ridge does not (its shares name a skill's points and a flaw's cost).
-BAND_HEADS = tuple(BANDS) if os.environ.get("COACH_BAND_HEADS") == "1" else ()
+BAND_HEADS = () if os.environ.get("COACH_BAND_HEADS") == "0" else tuple(BANDS)
 HEADS = (*HEADS, *BAND_HEADS)
 EMB_C = 0.01
 LEX_C = 4.0

@@ -141,7 +141,8 @@ def test_harms_in_any_wording_are_capped_and_named(coach, scenario, message, har
 def test_negated_or_innocent_words_do_not_read_as_harm(coach, scenario, message):
     j = coach.judge(bundled_brief(scenario), "PRO", [], message)
     assert j.harm is None and j.score >= 9, (j.score, j.feedback)
-    assert "discover" in j.skills
+    # the question is read as discovery: credited, or (just under the bar) noted as tried
+    assert "discover" in j.skills or "discover" in j.user_meta["tried"]
 
 
 def test_a_short_precise_reply_beats_stacked_stock_phrases(coach):
