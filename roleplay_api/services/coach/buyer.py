@@ -172,7 +172,8 @@ def respond(
         return speak.text, Move(shut=True)
 
     if state.exchange > MAX_EXCHANGES:  # this was the last message: conclude
-        agreed = state.trust >= d.agree_at and act.harm is None
+        # A buyer who was lied to, pressured or insulted in this visit does not agree in it.
+        agreed = state.trust >= d.agree_at and not any(a.harm for a in state.acts)
         key = "agree" if agreed else "decline"
         speak.say(lines(persona, key, "closing"), key) or speak.say(
             _variants(general_lines()["closing"][key]), key + "-general"

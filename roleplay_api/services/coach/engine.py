@@ -41,7 +41,9 @@ class Read:
     evidence: dict[str, str]
 
 
-def xp_for(scores: Sequence[int], difficulty: str, shut_at: int | None = None) -> int:
+def xp_for(
+    scores: Sequence[int], difficulty: str, shut_at: int | None = None, harmed: bool = False
+) -> int:
     """XP: how far the session's replies were above PAR in all (a reply under par takes its
     shortfall back), never below 0, times the difficulty's multiplier; rounded half up.
 
@@ -49,6 +51,8 @@ def xp_for(scores: Sequence[int], difficulty: str, shut_at: int | None = None) -
     reply (5 or less) costs what good replies earned; a strong session earns in proportion.
     Once the buyer has shut the door (after reply ``shut_at``), a reply's points above par
     count half (the sale is lost; leaving well still shows some skill), a shortfall in full.
+    A session with a harm in it (``harmed``) earns no difficulty bonus: its multiplier is 1, so a
+    harmful session at ELITE never outearns a clean one at BEGINNER for the level alone.
     """
 
     def earned(n: int, score: int) -> float:
@@ -57,7 +61,8 @@ def xp_for(scores: Sequence[int], difficulty: str, shut_at: int | None = None) -
         return above * AFTER_SHUT_SHARE if after and above > 0 else above
 
     net = max(0.0, sum(earned(n, s) for n, s in enumerate(scores, 1)))
-    return int(net * level(difficulty).xp_multiplier + 0.5)
+    multiplier = 1.0 if harmed else level(difficulty).xp_multiplier
+    return int(net * multiplier + 0.5)
 
 
 class MeaningCoach:
@@ -268,8 +273,9 @@ class MeaningCoach:
             )
         # "ended the conversation before the end" only when it did: not on the fifth reply
         early = state.shut_at is not None and state.shut_at < len(reviewed)
-        feedback = final_feedback(scenario, reviewed, state.agreed, early)
-        xp = xp_for([r.score for r in reviewed], difficulty, state.shut_at)
+        feedback = final_feedback(scenario, reviewed, state.agreed, early, state.shut_at)
+        harmed = any(r.harm for r in reviewed)
+        xp = xp_for([r.score for r in reviewed], difficulty, state.shut_at, harmed)
         return Conclusion(feedback, xp, state.agreed)
 
 

@@ -140,9 +140,16 @@ class Reviewed:
 
 
 def final_feedback(
-    scenario: ScenarioBrief, reviewed: Sequence[Reviewed], agreed: bool, shut: bool
+    scenario: ScenarioBrief,
+    reviewed: Sequence[Reviewed],
+    agreed: bool,
+    shut: bool,
+    shut_at: int | None = None,
 ) -> FinalFeedback:
-    """Strengths in the trainee's own words, the session's main cost, and tips."""
+    """Strengths in the trainee's own words, the session's main cost, and tips.
+
+    ``shut_at``: the reply after which the buyer had shut the door; what came later is never
+    named a strength or the best reply (the sale was lost by then)."""
     # Stored acts may come from older or damaged rows: only names this rubric knows are used.
     reviewed = [
         replace(
@@ -158,15 +165,16 @@ def final_feedback(
     improvements: list[str] = []
     credited = {skill for item in reviewed for skill in item.skills}
     listed: set[str] = set()
-    for item in sorted(reviewed, key=lambda r: -r.score):
+    before = [r for r in reviewed if shut_at is None or r.number <= shut_at]
+    for item in sorted(before, key=lambda r: -r.score):
         for skill in item.skills:
             if skill in listed or len(strengths) >= 3:
                 continue
             listed.add(skill)
             words = item.evidence.get(skill) or item.text
             strengths.append(f"Message {item.number}: you {SKILL_LABELS[skill]}{_quoted(words)}.")
-    if reviewed:
-        best = max(reviewed, key=lambda r: (r.score, -r.number))
+    if before:
+        best = max(before, key=lambda r: (r.score, -r.number))
         if best.score >= 10:
             strengths.append(
                 f"Your best reply was message {best.number} ({best.score}/{MAX_SCORE}): "

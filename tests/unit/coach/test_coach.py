@@ -357,6 +357,13 @@ def test_of_two_likely_harm_kinds_the_graver_is_named(coach):
     assert judge_harm(probs, {}, model) is None  # no kind even faintly likely
 
 
+def test_a_session_with_a_harm_earns_no_difficulty_bonus():
+    scores = [17, 18, 2, 18, 16]
+    # 9 + 10 - 6 + 10 + 8 = 31 above par
+    assert xp_for(scores, "ELITE", harmed=True) == xp_for(scores, "BEGINNER") == 31
+    assert xp_for(scores, "ELITE") == 62
+
+
 def test_points_after_the_door_shut_earn_half():
     assert xp_for([16, 16, 16, 16, 16], "PRO") == 60
     # shut after the second reply: the last three earn half above par, lose in full below it
@@ -465,7 +472,7 @@ def test_a_question_the_buyer_has_no_fact_for_is_not_let_pass(coach):
         "open",
     )
     j = coach.judge(bundled_brief("homeowner_objection"), "PRO", [], message)
-    general = ("think about that", "not sure", "don't really know", "Hard to say")
+    general = ("Why do you ask?", "What are you getting at?", "Where are you going", "matter?")
     assert any(g in j.response for g in general), j.response
 
 
