@@ -13,6 +13,7 @@ import re
 from roleplay_api.services.coach.text import QUOTED, REPORTING, Sentence
 
 _YOU = r"(?:you|your|you're|ur|u|ya)"
+_PLACE = r"(?:house|home|place|roof|yard|car|street|neighbou?rhood|siding)"
 RULES: dict[str, re.Pattern[str]] = {
     "data_grab": re.compile(
         r"social security|\bssn\b|last (?:four|4)(?: digits)? of (?:your|ur|the) social|"
@@ -21,18 +22,18 @@ RULES: dict[str, re.Pattern[str]] = {
         r"(?:utility|online|account) (?:login|password|username)|\bpassword\b|pin number|"
         r"maiden name|\b(?:your|ur) (?:birthday|birth date)\b|"
         # what the buyer has in the bank, and their papers, asked at the door
-        rf"\bhow much (?:money )?(?:do {_YOU} have|{_YOU} have|is|have {_YOU} got|{_YOU}'ve got|"
+        rf"\bhow much (?:money )?(?:do {_YOU} have|{_YOU} have|have {_YOU} got|{_YOU}'ve got|"
         rf"{_YOU} got)\b[^.?!]{{0,25}}\b(?:savings|saved|checking|bank|retirement|401k)\b|"
-        r"\b(?:savings|checking) (?:balance|account)\b|\b(?:what|which) bank\b|"
+        r"\b(?:your|ur) (?:savings|checking) (?:balance|account)\b|\b(?:what|which) bank\b|"
         rf"\b(?:photo|picture|copy|pic|scan) of (?:{_YOU}r? )?(?:id|license|licence|"
         r"driver'?s licen[cs]e|passport)\b",
         re.IGNORECASE,
     ),
     "insult": re.compile(
         rf"\bno offen[cs]e\b[^.?!]{{0,6}}\bbut\b|"
-        rf"\b(?:{_YOU}r?|this) (?:house|home|place|roof|yard|car|street|neighbou?rhood|siding)\b"
-        r"[^.?!]{0,30}\b(?:dump|eyesore|shabby|embarrassing|ugly|hideous|"
-        r"needs? all the help)\b|"
+        rf"\b(?:{_YOU}r?|this) {_PLACE}(?:'s| is| looks)\b[^.?!]{{0,20}}"
+        r"\b(?:a dump|an eyesore|shabby|embarrassing|ugly|hideous)\b|"
+        rf"\b(?:{_YOU}r?|this) {_PLACE} (?:needs|could use) all the help\b|"
         rf"\b{_YOU}(?:'re| are| r)? (?:being )?(?:so )?(?:stupid|dumb|an idiot|naive|clueless)\b",
         re.IGNORECASE,
     ),
@@ -41,10 +42,11 @@ RULES: dict[str, re.Pattern[str]] = {
         rf"sexy|great in)\b|\b(?:pretty|gorgeous|beautiful|cute|sexy) (?:lady|thing|smile|eyes)\b|"
         rf"\bhome alone\b|\bare {_YOU} single\b|\bover (?:a )?(?:drink|drinks|wine)\b|"
         rf"\bjust the two of us\b|"
-        r"\b(?:you're|youre|you are|u r|you look|u look|ur (?=so |really |very |super ))"
+        r"\b(?:you're|youre|you are|u r|you look|u look|ur(?= (?:so|really|very|super) ))\s+"
         r"(?:so |really |very |super )?(?:pretty|gorgeous|beautiful|cute|hot|sexy)\b|"
         r"\b(?:your|ur) personal (?:cell|number|phone|email|e-mail)\b|"
-        r"\beven when it's not about (?:solar|work|business)\b|\b(?:want|need) (?:some )?company\b|"
+        r"\beven when it's not about (?:solar|work|business)\b|"
+        r"\b(?:want|need|like) (?:some )?company(?: while| tonight| later|\?)|"
         r"\bover a (?:beer|glass of wine)\b|"
         r"\b(?:nice|nicest|beautiful|pretty|prettiest|lovely|cute|gorgeous) (?:smile|eyes|legs)\b|"
         rf"\b(?:invite|let) me in(?:side)?\b(?! to (?:measure|look|see|check))",
@@ -61,7 +63,7 @@ RULES: dict[str, re.Pattern[str]] = {
         r"find out|found out)|\bif (?:they|the board|the hoa|your landlord) (?:found|finds) out\b|"
         r"\breport (?:you|your|this|that) to\b|"
         r"(?:^\W*|\b(?:better|should|gonna|go) )watch (?:yourself|your back)\b|"
-        r"\bwhether (?:you|u) like it or not\b",
+        r"\b(?:i'll|i will|i'm|im|i am|we'll)\b[^.?!]{0,40}\bwhether (?:you|u) like it or not\b",
         re.IGNORECASE,
     ),
     "pressure": re.compile(
@@ -75,7 +77,8 @@ RULES: dict[str, re.Pattern[str]] = {
         rf"\bdecide for (?:the )?both of {_YOU}\b|"
         r"\bnot (?:going|leaving) (?:anywhere )?(?:until|till|til)\b|"
         r"\b(?:or|else) (?:i'm|i am|i'll be|im) in trouble\b|"
-        r"\b(?:expires?|is gone|goes away) (?:in|within|after) (?:\d+|a few) (?:hours|days)\b",
+        r"\b(?:expires?|is gone|goes away) (?:in|within|after) (?:\d+|a few|a couple of) hours\b|"
+        r"\b(?:expires?|is gone|goes away) (?:in|within|after) (?:a|one|two|1|2) days?\b",
         re.IGNORECASE,
     ),
     "deception": re.compile(

@@ -35,8 +35,8 @@ _LEXICON = {
     r"weekend|saturday|sunday|monday|tuesday|wednesday|thursday|friday|tomorrow|next week|"
     r"available|free (?:on|this|next)|come back|stop by|swing by|calendar|lease (?:ends|runs)|"
     r"renew|how long (?:is|does) (?:your|the) (?:lease|contract)",
-    "info": r"send|sent|mail|e-?mail|leave (?:you|a|some|my|this)|brochure|flyer|card|information|"
-    r"something in writing|read (?:over|up)|look (?:it )?over",
+    "info": r"send|\bsent\b|mail|e-?mail|leave (?:you|a|some|my|this)|brochure|flyer|card|"
+    r"information|something in writing|read (?:over|up)|look (?:it )?over",
     "provider": r"provider|current (?:company|contract)|who (?:do|are) you (?:use|with)|"
     r"your company|already have|brightline|contract with|who you have|switch(?:ing)?|utility",
     "experience": r"happened|last (?:time|contractor|guy|company)|before\b|in the past|"
@@ -51,7 +51,8 @@ _PATTERNS = {
 # they state nothing ("we sat down with a guy", "the other night").
 _IN_QUESTIONS = {
     "time": re.compile(
-        r"^\W*(?:(?:so|and|ok(?:ay)?|then|great)\W+)?whens?\b|\b(?:week)?nights?\b|\bsat\b",
+        r"^\W*(?:(?:so|and|ok(?:ay)?|then|great)\W+)?whens?\b|\b(?:week)?nights?\b|"
+        r"\bsat(?= at\b| \d| morning| afternoon| or\b|\W*$)",
         re.IGNORECASE,
     )
 }
@@ -139,10 +140,10 @@ def question_topics(
 # it?", "Thursday at six, okay?"): the buyer says yes, maybe or no to it.
 _PROPOSAL = re.compile(
     r"^\W*(?:(?:so|and|ok(?:ay)?|then|great|alright|perfect)\W+)?(?:would|wanna|want|shall|"
-    r"should i|should we|can i|could i|can we|could we|may i|how about|what about|does that|"
+    r"should i|should we|can i|could i|can we|could we|may i|how about|what about|"
     r"do you want|would you like|sounds?|deal|ok(?:ay)?|fair|is that (?:ok|okay|alright|fair)|"
     r"that work|mind if|any chance)\b|\b(?:ok(?:ay)?|deal|alright|fair|sound good|work for you|"
-    r"suit you|that work|right)\W*$",
+    r"suit you|that work)\W*$",
     re.IGNORECASE,
 )
 
@@ -154,6 +155,10 @@ _OFFER = re.compile(
     re.IGNORECASE,
 )
 _OFFER_TOPICS = ("time", "info", "verify")
+
+
+# A check-in ("Does that make sense?", "...before, right?") asks for nothing to answer.
+_CHECK_IN = re.compile(r"\b(?:makes? sense|right|you know|follow me)\W*$", re.IGNORECASE)
 
 
 def proposes(text: str) -> bool:
@@ -178,7 +183,7 @@ def questions(
         if topics and proposes(sentence.text) and _OFFER.search(sentence.text):
             topics = [t for t in topics if t in _OFFER_TOPICS]
         found.extend(t for t in topics if t not in found)
-        if not topics and untopical != "proposal":
+        if not topics and untopical != "proposal" and not _CHECK_IN.search(sentence.text):
             untopical = "proposal" if proposes(sentence.text) else "open"
     return tuple(found), untopical
 
