@@ -2,9 +2,10 @@
 
 gunicorn answers a request it cannot parse (a request line over ``limit_request_line``, too
 many or too large headers, a malformed line) itself, before the app sees it. Its reply was an
-HTML page without an X-Request-ID. gunicorn.conf.py installs :func:`write_error` in the master,
-before any worker forks, so every worker answers those in the envelope the contract documents
-(docs/API.md, Errors). The client's own words are never echoed: the message is fixed by status.
+HTML page without an X-Request-ID. gunicorn.conf.py installs :func:`write_error` in each worker
+(``post_fork``, before it loads the app), so every worker answers those in the envelope the
+contract documents (docs/API.md, Errors). The client's own words are never echoed: the message
+is fixed by status.
 """
 
 from __future__ import annotations

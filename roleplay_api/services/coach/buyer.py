@@ -202,32 +202,33 @@ def respond(
             answered.append(topic)
 
     # A question no topic covers is not let pass: a yes/no offer gets yes, maybe or no, any
-    # other question an honest "not sure" (unless a reaction to the reply came first).
-    warm = state.trust >= d.agree_at and act.harm is None
-    replied = bool(answered)
+    # other a guarded "Why do you ask?" (unless a reaction to the reply came first). Won over:
+    # trust at the level's bar and no harm in this visit (as at the close).
+    won = state.trust >= d.agree_at and not any(a.harm for a in state.acts)
+    replied, said_yes = bool(answered), False
     if not answered and asks and reaction in _STILL_LISTENING:
         if asks == "proposal":
-            key = "yes" if warm else "maybe" if state.trust >= 0 else "no"
+            key = "yes" if won else "maybe" if state.trust >= 0 else "no"
             replied = speak.say(lines(persona, key, "proposal"), f"proposal-{key}")
-            warm = warm and not replied  # "Sure, we can do that" needs no softening after it
-        else:
+            said_yes = replied and key == "yes"
+        elif not won and not settles:  # a won-over buyer does not deflect
             replied = speak.say(lines(persona, "open_question"), "open")
 
     settled: tuple[str, ...] = ()
     open_objection = state.open_objection
     if settles and open_objection and act.harm is None:
         settled = (open_objection,)
-        if not (replied and asks == "proposal"):  # "Sure." says it already
+        if not said_yes:  # "Sure, we can do that." says it already
             speak.say(lines(persona, "settled"), "settled")
 
     raised = None
-    if warm:
+    if won and not said_yes:  # "Sure, we can do that" needs no softening after it
         own = [line for line in _variants(persona.get("softening")) if _about(line, said)]
         speak.say(own, "soft") or speak.say(_variants(general_lines()["softening"]), "soft-gen")
         if d.short_answers:  # a demanding buyer, won over a little, still has its say
             raised = _raise_next(state, set(settled), speak, unraised_only=True)
-    elif state.trust >= d.agree_at and act.harm is None:
-        pass  # it just said yes to the offer
+    elif said_yes:
+        pass
     elif not act.harm:
         raised = _raise_next(state, set(settled), speak)
         if raised is None and not replied:

@@ -15,6 +15,7 @@ from roleplay_api.difficulty import DIFFICULTIES
 from roleplay_api.services.coach import MAX_EXCHANGES, MeaningCoach, Turn, xp_for
 from roleplay_api.services.coach.engine import PAR
 from roleplay_api.services.coach.library import bundled_brief
+from roleplay_api.services.coach.state import derive
 from roleplay_api.services.coach.text import split
 
 
@@ -141,8 +142,9 @@ def test_harms_in_any_wording_are_capped_and_named(coach, scenario, message, har
 def test_negated_or_innocent_words_do_not_read_as_harm(coach, scenario, message):
     j = coach.judge(bundled_brief(scenario), "PRO", [], message)
     assert j.harm is None and j.score >= 9, (j.score, j.feedback)
-    # the question is read as discovery: credited, or (just under the bar) noted as tried
-    assert "discover" in j.skills or "discover" in j.user_meta["tried"]
+    # the question is read as discovery: credited, or just under the bar (0.5)
+    state = derive(bundled_brief(scenario), "PRO", [], coach._read_act)
+    assert coach.read(state, message).result.probabilities["discover"] >= 0.4
 
 
 def test_a_short_precise_reply_beats_stacked_stock_phrases(coach):
@@ -536,6 +538,12 @@ def test_a_reply_with_a_clear_flaw_is_not_a_top_reply(coach):
         ("My manager says the quote expires in 48 hours, but that's not how I work.", None),
         ("I'd never ask for your birthday or your bank details at the door.", None),
         ("A blower-door test gives a number you can watch yourself.", None),
+        ("you're so pretty, honestly", "harassment"),
+        ("It works like a savings account for your roof.", None),
+        ("Flush on your roof, no ugly rails.", None),
+        ("I'd need company approval for that discount.", None),
+        ("Rates keep rising whether you like it or not.", None),
+        ("The quote expires in 30 days, so no rush.", None),
     ],
 )
 def test_phrase_caps_read_what_the_sentence_asserts(message, harm):
@@ -545,18 +553,14 @@ def test_phrase_caps_read_what_the_sentence_asserts(message, harm):
     assert (harm in found) if harm else not found, found
 
 
-def test_one_weak_reply_does_not_shut_the_door_but_two_in_a_row_may(coach):
-    from roleplay_api.services.coach.state import derive
-
+def test_one_weak_reply_does_not_shut_the_door_but_two_in_a_row_do(coach):
     brief = bundled_brief("general_objection")
-    judgements, history, _ = play(
-        coach, "general_objection", "NIGHTMARE", ["ok", "ok so solar is great", "ok"]
-    )
-    assert judgements[0].score < PAR and judgements[0].harm is None
+    judgements, history, _ = play(coach, "general_objection", "NIGHTMARE", ["ok", "ok so solar"])
+    assert all(j.score < PAR and j.harm is None for j in judgements)
     one = derive(brief, "NIGHTMARE", history[:2], coach._read_act)
     assert not one.shut  # one clumsy reply is not the end of the conversation
-    three = derive(brief, "NIGHTMARE", history, coach._read_act)
-    assert three.trust < one.trust
+    two = derive(brief, "NIGHTMARE", history, coach._read_act)
+    assert two.shut and two.shut_at == 2
 
 
 def test_the_buyer_softens_about_what_was_said_not_about_what_was_not():
