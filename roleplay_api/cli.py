@@ -144,7 +144,7 @@ def play_coach(
 ) -> None:
     """Play a session of the bundled SCENARIO against the default coach and print each score,
     the feedback and the buyer's reply, then the final feedback and the XP."""
-    from roleplay_api.services.coach import MAX_EXCHANGES, MeaningCoach, Turn
+    from roleplay_api.services.coach import MAX_EXCHANGES, MeaningCoach, play
     from roleplay_api.services.coach.library import bundled_briefs
 
     briefs = bundled_briefs()
@@ -154,16 +154,9 @@ def play_coach(
     coach = MeaningCoach()
     click.echo(f"buyer: {brief.persona.get('openingLine', '')}")
     lines = messages or (line.strip() for line in source)
-    history: list[Turn] = []
-    for message in lines:
-        if not message:
-            continue
-        j = coach.judge(brief, difficulty, history, message)
-        history += [
-            Turn("user", message, j.score, j.skills, j.user_meta),
-            Turn("assistant", j.response, meta=j.reply_meta),
-        ]
-        click.echo(f"\nyou: {message}\nscore: {j.score}/20  {j.feedback}")
+    history = []
+    for j, history in play(coach, brief, difficulty, (m for m in lines if m)):
+        click.echo(f"\nyou: {history[-2].content}\nscore: {j.score}/20  {j.feedback}")
         click.echo(f"buyer: {j.response}")
         if len(history) // 2 >= MAX_EXCHANGES:
             break

@@ -50,7 +50,8 @@ HEADS = (
     "broken_promise",
 )
 # Heads that read the trainer's band straight from the words and the meaning. The trees see
-# them; the ridge does not (its shares name a skill's points and a flaw's cost).
+# them; the ridge does not (its shares name a skill's points and a flaw's cost). On by default
+# (shipped); COACH_BAND_HEADS=0 leaves them out, to compare.
 BAND_HEADS = () if os.environ.get("COACH_BAND_HEADS") == "0" else tuple(BANDS)
 HEADS = (*HEADS, *BAND_HEADS)
 EMB_C = 0.01

@@ -16,7 +16,7 @@ from roleplay_api.services.coach.base import (
     ScenarioBrief,
     Turn,
 )
-from roleplay_api.services.coach.engine import MeaningCoach, xp_for
+from roleplay_api.services.coach.engine import MeaningCoach, play, xp_for
 from roleplay_api.services.coach.llm import ChatClient, LLMCoach
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,7 @@ __all__ = [
     "ScenarioBrief",
     "Turn",
     "get_coach",
+    "play",
     "warm",
     "xp_for",
 ]

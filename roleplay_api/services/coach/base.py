@@ -10,6 +10,7 @@ from roleplay_api.difficulty import DIFFICULTIES, level
 
 MAX_EXCHANGES = 5
 MAX_SCORE = 20
+PAR = 8  # a passable reply: XP counts from here (engine.xp_for), and less is "weak"
 
 __all__ = [
     "DIFFICULTIES",

@@ -6,7 +6,7 @@ per message.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from roleplay_api.difficulty import level
@@ -15,6 +15,8 @@ from roleplay_api.services.coach import text as texts
 from roleplay_api.services.coach.base import (
     MAX_EXCHANGES,
     MAX_SCORE,
+    PAR,
+    Coach,
     Conclusion,
     Judgement,
     ScenarioBrief,
@@ -27,7 +29,6 @@ from roleplay_api.services.coach.reading import Reading, read, sentence_reading
 from roleplay_api.services.coach.state import Act, State, apply_act, derive
 
 RUBRIC_VERSION = "coach-2.0"
-PAR = rubric.PAR  # XP is earned per point above this (docs/COACH.md)
 AFTER_SHUT_SHARE = 0.5  # what a point above par earns once the buyer has shut the door
 
 
@@ -63,6 +64,22 @@ def xp_for(
     net = max(0.0, sum(earned(n, s) for n, s in enumerate(scores, 1)))
     multiplier = 1.0 if harmed else level(difficulty).xp_multiplier
     return int(net * multiplier + 0.5)
+
+
+def play(
+    coach: Coach, scenario: ScenarioBrief, difficulty: str, messages: Iterable[str]
+) -> Iterator[tuple[Judgement, list[Turn]]]:
+    """Judge a session's messages in turn as the service does (each turn kept with what was read
+    in it); yields each judgement and the history after it (the CLI's and the tests' session)."""
+    history: list[Turn] = []
+    for message in messages:
+        j = coach.judge(scenario, difficulty, history, message)
+        history = [
+            *history,
+            Turn("user", message, j.score, j.skills, j.user_meta),
+            Turn("assistant", j.response, meta=j.reply_meta),
+        ]
+        yield j, history
 
 
 class MeaningCoach:

@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from roleplay_api.services.coach.base import MAX_SCORE, FinalFeedback, ScenarioBrief
+from roleplay_api.services.coach.base import MAX_SCORE, PAR, FinalFeedback, ScenarioBrief
 from roleplay_api.services.coach.rubric import (
     HARM_CAP,
     HARMS,
-    PAR,
     SEVERE_CAP,
     SEVERE_HARMS,
     Score,

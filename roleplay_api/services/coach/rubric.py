@@ -46,7 +46,6 @@ FLAWS = (
     "discount_dump",
     "broken_promise",
 )
-PAR = 8  # a passable reply: XP counts from here (engine.xp_for), and less is "weak"
 HARM_CAP = 5
 SEVERE_CAP = 2
 REPEAT_CAP = 4

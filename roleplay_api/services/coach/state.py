@@ -15,7 +15,7 @@ from typing import Any
 from roleplay_api.difficulty import level
 from roleplay_api.services.coach import text as texts
 from roleplay_api.services.coach import topics
-from roleplay_api.services.coach.base import MAX_SCORE, ScenarioBrief, Turn
+from roleplay_api.services.coach.base import MAX_SCORE, PAR, ScenarioBrief, Turn
 
 SEVERE_HARMS = frozenset({"threat", "harassment", "discrimination", "data_grab"})
 TRUST_RANGE = 6.0
@@ -187,13 +187,10 @@ def apply_act(state: State, act: Act, message: str) -> None:
     severe = act.harm in SEVERE_HARMS and d.start_trust <= 0
     # Below its limit, a buyer shuts the door on a harm, or on a second weak reply in a row:
     # one clumsy reply is not the end of a conversation, even with a demanding buyer.
-    weak_twice = len(state.acts) >= 2 and all(a.score < WEAK_BELOW for a in state.acts[-2:])
+    weak_twice = len(state.acts) >= 2 and all(a.score < PAR for a in state.acts[-2:])
     if severe or (state.trust < d.shut_below and (act.harm is not None or weak_twice)):
         _shut(state)
     state.exchange += 1
-
-
-WEAK_BELOW = 8  # rubric.PAR: a reply under it is weak
 
 
 def _shut(state: State) -> None:

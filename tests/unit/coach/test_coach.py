@@ -13,7 +13,8 @@ import pytest
 
 from roleplay_api.difficulty import DIFFICULTIES
 from roleplay_api.services.coach import MAX_EXCHANGES, MeaningCoach, Turn, xp_for
-from roleplay_api.services.coach.engine import PAR
+from roleplay_api.services.coach.base import PAR
+from roleplay_api.services.coach.engine import play as play_session
 from roleplay_api.services.coach.library import bundled_brief
 from roleplay_api.services.coach.state import derive
 from roleplay_api.services.coach.text import split
@@ -27,15 +28,11 @@ def coach() -> MeaningCoach:
 def play(coach: MeaningCoach, scenario: str, difficulty: str, script: list[str]):
     """Play the script through judge() as the service does (meta stored with each turn)."""
     brief = bundled_brief(scenario)
+    judgements: list = []
     history: list[Turn] = []
-    judgements = []
-    for message in script:
-        j = coach.judge(brief, difficulty, history, message)
+    for j, after in play_session(coach, brief, difficulty, script):
         judgements.append(j)
-        history += [
-            Turn("user", message, j.score, j.skills, j.user_meta),
-            Turn("assistant", j.response, meta=j.reply_meta),
-        ]
+        history = after
     return judgements, history, coach.conclude(brief, difficulty, history)
 
 
