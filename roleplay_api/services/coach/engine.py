@@ -175,14 +175,12 @@ class MeaningCoach:
                 # Between two sentences the model reads alike, a question shows discovery or a
                 # next step, a statement the other skills (a tie-breaker, not a verdict).
                 fits = name in rubric.SKILLS and sentence.question == (name in _ASKED_SKILLS)
-                if name == "acknowledge":  # an acknowledgement opens a reply
-                    fits = i == 0 and not sentence.question
-                    # and is never a question: a statement is quoted whenever there is one
-                    rank = (
-                        probs[name] + (0.05 if fits else 0.0) + (0.0 if sentence.question else 1.0)
-                    )
-                else:
-                    rank = probs[name] + (0.05 if fits else 0.0)
+                # An acknowledgement opens a reply and is never a question: a statement is
+                # quoted whenever there is one.
+                statement = name == "acknowledge" and not sentence.question
+                if name == "acknowledge":
+                    fits = i == 0 and statement
+                rank = probs[name] + (0.05 if fits else 0.0) + (1.0 if statement else 0.0)
                 if rank > best.get(name, (-1.0, ""))[0]:
                     best[name] = (rank, sentence.text)
         evidence = {name: text for name, (_, text) in best.items()}
