@@ -1,6 +1,6 @@
 """Leave-one-writer-out figures of the whole coach on the train writers (for choosing settings).
 
-    python -m tests.eval.crossval [--embedder static]
+    python -m tests.eval.crossval [--embedder static] [--dump rows.jsonl]
 
 For each train writer: the heads are trained on the other train writers, the blend and the score
 model on their out-of-fold answers, and the engine (state, caps, buyer and all) is run on the
@@ -11,6 +11,7 @@ writers are never read. Settings are chosen on these figures, never on held-out 
 from __future__ import annotations
 
 import argparse
+import json
 import pickle
 import sys
 from dataclasses import fields
@@ -19,11 +20,13 @@ import numpy as np
 
 from roleplay_api.services.coach import lexical, rubric
 from roleplay_api.services.coach.engine import MeaningCoach
+from roleplay_api.services.coach.library import bundled_brief
 from roleplay_api.services.coach.model import Model
+from roleplay_api.services.coach.state import derive
 from tests.eval import corpus as corpus_module
 from tests.eval import train as train_module
 from tests.eval.corpus import Corpus
-from tests.eval.dataset import CACHE, Rows, rows
+from tests.eval.dataset import CACHE, Rows, history_turns, rows
 from tests.eval.evaluate import Report, reply_figures, score_replies, twin_figures
 from tests.eval.train import (
     HEADS,
@@ -72,7 +75,47 @@ def fold_model(data: Rows, grams, emb, lex, writer: str, kind: str, key: str) ->
     return build_model(kind, level1, level2, info={"fold": writer})
 
 
-def crossval(kind: str, report_writers: set[str] | None = None) -> Report:
+class Dump:
+    """Every judged reply of the folds, one JSON line each (error analysis on train writers)."""
+
+    def __init__(self, path: str | None) -> None:
+        self.out = open(path, "w", encoding="utf-8") if path else None  # noqa: SIM115
+        self.shut: dict[str, bool] = {}
+
+    def sink(self, coach: MeaningCoach):
+        if self.out is None:
+            return None
+
+        def write(context, reply, judgement) -> None:
+            if context.id not in self.shut:
+                brief = bundled_brief(context.scenario)
+                state = derive(brief, context.difficulty, history_turns(context), coach._read_act)
+                self.shut[context.id] = state.shut
+            row = {
+                "writer": context.writer,
+                "context": context.id,
+                "scenario": context.scenario,
+                "difficulty": context.difficulty,
+                "exchange": context.exchange,
+                "buyer": next((t.text for t in reversed(context.history) if t.role == "buyer"), ""),
+                "shut": self.shut[context.id],
+                "text": reply.text,
+                "label": reply.score,
+                "harm": reply.harm,
+                "skills": list(reply.skills),
+                "flaws": list(reply.flaws),
+                "score": judgement.score,
+                "judged_harm": judgement.harm,
+                "judged_skills": list(judgement.skills),
+                "penalties": list(judgement.penalties),
+                "response": judgement.response,
+            }
+            self.out.write(json.dumps(row) + "\n")
+
+        return write
+
+
+def crossval(kind: str, report_writers: set[str] | None = None, dump: Dump | None = None) -> Report:
     corpus = corpus_module.load().split(held_out=False)
     data = rows(corpus, kind)
     grams = [lexical.grams(r.text) for r in data.replies]
@@ -87,7 +130,8 @@ def crossval(kind: str, report_writers: set[str] | None = None) -> Report:
             tuple(t for t in corpus.twins if t.writer == writer),
         )
         report = Report(f"cv:{writer}")
-        reply_figures(report, part, score_replies(coach, part))
+        sink = dump.sink(coach) if dump else None
+        reply_figures(report, part, score_replies(coach, part, sink))
         twin_figures(report, coach, part.twins, [])
         if report_writers is None or writer in report_writers:
             reports.append(report)
@@ -143,6 +187,7 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument("--flawed-cap", type=int, help="try another rubric.FLAWED_CAP (0: none)")
     parser.add_argument("--flawed-at", type=float, help="try another rubric.FLAWED_AT")
+    parser.add_argument("--dump", help="write every judged reply of the folds here (JSON lines)")
     args = parser.parse_args(argv)
     if args.flawed_cap is not None:
         rubric.FLAWED_CAP = args.flawed_cap or None
@@ -158,7 +203,7 @@ def main(argv: list[str]) -> int:
     if args.severe_cap is not None:
         rubric.SEVERE_CAP = args.severe_cap
     only = set(args.report_writers.split(",")) if args.report_writers else None
-    report = crossval(args.embedder, only)
+    report = crossval(args.embedder, only, Dump(args.dump))
     for f in fields(Report):
         if f.name not in ("part", "misses", "agreed_strong", "agreed_weak"):
             print(f"  {f.name:28s} {getattr(report, f.name)}")

@@ -17,6 +17,7 @@ import json
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -74,14 +75,20 @@ class Report:
         return failed
 
 
-def score_replies(coach: MeaningCoach, corpus: Corpus) -> dict[int, int]:
-    """The engine's score of every reply (keyed by id(reply))."""
+def score_replies(
+    coach: MeaningCoach, corpus: Corpus, sink: Callable[..., None] | None = None
+) -> dict[int, int]:
+    """The engine's score of every reply (keyed by id(reply)); ``sink(context, reply,
+    judgement)`` sees each judgement (crossval's --dump)."""
     scores = {}
     for context in corpus.contexts:
         brief = bundled_brief(context.scenario)
         history = history_turns(context)
         for reply in context.replies:
-            scores[id(reply)] = coach.judge(brief, context.difficulty, history, reply.text).score
+            judgement = coach.judge(brief, context.difficulty, history, reply.text)
+            scores[id(reply)] = judgement.score
+            if sink is not None:
+                sink(context, reply, judgement)
     return scores
 
 
