@@ -173,8 +173,13 @@ def trust_step(act: Act, difficulty: str) -> float:
     return step
 
 
-def apply_act(state: State, act: Act, message: str) -> None:
-    """Fold one trainee message into the state (before the buyer answers it)."""
+def apply_act(state: State, act: Act, message: str, *, live: bool = True) -> None:
+    """Fold one trainee message into the state (before the buyer answers it).
+
+    ``live``: the buyer is about to answer, and decides now whether this reply shuts the door.
+    Replaying a history, the buyer's own line says whether it did (its stored move, or its
+    words for a hand-written one): a history in which the buyer went on talking is not shut.
+    """
     d = level(state.difficulty)
     state.acts.append(act)
     state.trainee_lines.append(message)
@@ -188,7 +193,7 @@ def apply_act(state: State, act: Act, message: str) -> None:
     # Below its limit, a buyer shuts the door on a harm, or on a second weak reply in a row:
     # one clumsy reply is not the end of a conversation, even with a demanding buyer.
     weak_twice = len(state.acts) >= 2 and all(a.score < PAR for a in state.acts[-2:])
-    if severe or (state.trust < d.shut_below and (act.harm is not None or weak_twice)):
+    if live and (severe or (state.trust < d.shut_below and (act.harm is not None or weak_twice))):
         _shut(state)
     state.exchange += 1
 
@@ -238,7 +243,7 @@ def derive(
             act = Act.from_meta(meta) if meta.get("v") == 2 else read_act(state, turn.content)
             if turn.score is not None:
                 act = replace(act, score=_score(turn.score))
-            apply_act(state, act, turn.content)
+            apply_act(state, act, turn.content, live=False)
         else:
             move = Move.from_meta(meta) if meta.get("v") == 2 else buyer_move(turn.content)
             apply_move(state, move, turn.content)

@@ -560,6 +560,22 @@ def test_one_weak_reply_does_not_shut_the_door_but_two_in_a_row_do(coach):
     assert two.shut and two.shut_at == 2
 
 
+def test_a_written_history_is_shut_only_where_the_buyer_says_so(coach):
+    """Replayed, the buyer's own line says whether the door shut, not a fresh verdict on the
+    trainee's lines: a buyer who went on talking after two weak replies had not shut it."""
+    brief = bundled_brief("general_objection")
+    talking = [
+        Turn("user", "ok"),
+        Turn("assistant", "Okay what? I'm busy."),
+        Turn("user", "ok so solar"),
+        Turn("assistant", "What about it? Spit it out."),
+    ]
+    assert not derive(brief, "NIGHTMARE", talking, coach._read_act).shut
+    gone = [*talking[:3], Turn("assistant", "We're done here. Goodbye.")]
+    state = derive(brief, "NIGHTMARE", gone, coach._read_act)
+    assert state.shut and state.shut_at == 2
+
+
 def test_the_buyer_softens_about_what_was_said_not_about_what_was_not():
     from roleplay_api.services.coach.buyer import _about
 
