@@ -18,11 +18,20 @@ from roleplay_api.services.coach.base import ScenarioBrief, Turn
 from roleplay_api.services.coach.embedding import Embedder, get_embedder
 from roleplay_api.services.coach.library import bundled_brief
 from roleplay_api.services.coach.reading import read
+from roleplay_api.services.coach.router import ROUTER_FILE
 from roleplay_api.services.coach.state import Act, State, derive
 from tests.eval.corpus import Context, Corpus, Reply
 
 CACHE = Path(__file__).parents[2] / ".cache"
-_CODE = ("features.py", "reading.py", "state.py", "topics.py", "text.py", "embedding.py")
+_CODE = (
+    "features.py",
+    "reading.py",
+    "state.py",
+    "topics.py",
+    "text.py",
+    "embedding.py",
+    "router.py",
+)
 
 
 def light_act(embedder: Embedder):
@@ -82,6 +91,7 @@ def _digest(corpus: Corpus, embedder: Embedder) -> str:
     code = Path(features.__file__).parent
     for name in _CODE:
         h.update((code / name).read_bytes())
+    h.update((code.parents[1] / "data" / ROUTER_FILE).read_bytes())  # the questions' topics
     for c in corpus.contexts:
         h.update(repr((c.id, c.scenario, c.difficulty, c.history)).encode())
         for r in c.replies:

@@ -1,9 +1,8 @@
 """What a question asks about, and which facts a buyer's line gives: the buyer's topics.
 
-The topics are the keys of a persona's ``answers`` (the facts each buyer knows). A topic is read
-from the words (a lexicon per topic) and, where the words say nothing, from the nearest of a few
-example questions in embedding space: for routing a question to an answer, closeness of topic is
-exactly what is wanted (it is never used to judge quality).
+The topics are the keys of a persona's ``answers`` (the facts each buyer knows). What a
+trainee's question asks is read by the trained router (router.py), which sees the topic lexicon's
+hits among its signs; what a buyer's line states is read from the lexicon's words alone.
 """
 
 from __future__ import annotations
@@ -13,6 +12,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from roleplay_api.services.coach import router
 from roleplay_api.services.coach.embedding import Embedder
 from roleplay_api.services.coach.text import Sentence, expand, split
 
@@ -60,80 +60,12 @@ _IN_QUESTIONS = {
 # asks about the decision, not the house.
 _WEAK = {"home": re.compile(r"\b(?:house|home)\b", re.IGNORECASE)}
 
-# A few questions per topic, in plain words; the nearest one names the topic of a question the
-# lexicon cannot place ("what are you forking over to the power people these days?").
-EXAMPLES = {
-    "cost": [
-        "What is your electric bill each month?",
-        "How much are you paying for power right now?",
-        "What price were you hoping for?",
-    ],
-    "concern": [
-        "What worries you most about this?",
-        "What matters most to you here?",
-        "What would make you hesitate?",
-    ],
-    "home": [
-        "How long have you lived in this house?",
-        "How old is the roof?",
-        "Do you plan to stay in the home?",
-    ],
-    "decision": [
-        "Who else would be part of the decision?",
-        "Does your wife usually weigh in on this?",
-        "Who makes the call on changes to the property?",
-    ],
-    "time": [
-        "When would be a better time to talk?",
-        "Are evenings or weekends easier for you?",
-        "What day works for you?",
-    ],
-    "info": [
-        "Can I leave you some information to read?",
-        "Would it help if I emailed you the details?",
-    ],
-    "provider": [
-        "Who do you use for this now?",
-        "How happy are you with your current company?",
-    ],
-    "experience": [
-        "What happened with the last contractor?",
-        "Have you had anyone out for this before?",
-    ],
-    "verify": [
-        "Would you like my license number to check?",
-        "Have you looked up our reviews?",
-    ],
-}
-NEAREST_MIN = 0.55  # cosine to the nearest example below which a question has no topic
-
 
 def lexical_topics(text: str) -> list[str]:
     """Topics the words name, in TOPICS order."""
     expanded = expand(text)
     found = [topic for topic in TOPICS if _PATTERNS[topic].search(expanded)]
     return found or [topic for topic, pattern in _WEAK.items() if pattern.search(expanded)]
-
-
-@lru_cache(maxsize=4)
-def _examples(embedder: Embedder) -> tuple[tuple[str, ...], np.ndarray]:
-    labels = tuple(topic for topic in TOPICS for _ in EXAMPLES[topic])
-    vectors = embedder.embed([q for topic in TOPICS for q in EXAMPLES[topic]])
-    return labels, vectors
-
-
-def nearest_topic(vector: np.ndarray, embedder: Embedder) -> str | None:
-    labels, vectors = _examples(embedder)
-    scores = vectors @ vector
-    best = int(np.argmax(scores))
-    return labels[best] if scores[best] >= NEAREST_MIN else None
-
-
-def question_topics(
-    sentences: list[Sentence], vectors: np.ndarray, embedder: Embedder
-) -> tuple[str, ...]:
-    """What the reply's questions ask about (first question's topic first)."""
-    return questions(sentences, vectors, embedder)[0]
 
 
 # A yes/no question that offers or proposes something ("Would that help?", "Want me to send
@@ -165,26 +97,51 @@ def proposes(text: str) -> bool:
     return bool(_PROPOSAL.search(text.strip()))
 
 
+def question_topics(
+    sentences: list[Sentence], vectors: np.ndarray, embedder: Embedder
+) -> tuple[str, ...]:
+    """What the reply's questions ask about (first question's topic first)."""
+    return questions(sentences, vectors, embedder)[0]
+
+
+def question_signs(text: str) -> np.ndarray:
+    """A question's plain-text signs for the router: the topics its words name, and whether it
+    proposes, offers something of the trainee's, checks in, or names a time word."""
+    named = lexical_topics(text)
+    return np.array(
+        [
+            *(topic in named for topic in TOPICS),
+            proposes(text),
+            bool(_OFFER.search(text)),
+            bool(_CHECK_IN.search(text)),
+            bool(_IN_QUESTIONS["time"].search(text)),
+        ],
+        dtype=np.float32,
+    )
+
+
 def questions(
     sentences: list[Sentence], vectors: np.ndarray, embedder: Embedder
 ) -> tuple[tuple[str, ...], str]:
     """The topics the reply's questions ask about (first question's first), and what kind of
-    question is left that names no topic: "proposal" (a yes/no offer), "open", or ""."""
+    question is left that names no topic: "proposal" (a yes/no offer), "open", or "" (router.py
+    reads each question; a check-in asks nothing)."""
+    table = router.shipped()
+    if table.embedder != embedder.name:
+        raise ValueError(f"the router was trained on {table.embedder}, not {embedder.name}")
     found: list[str] = []
     untopical = ""
     for sentence, vector in zip(sentences, vectors, strict=True):
         if not sentence.question:
             continue
-        topics = (
-            lexical_topics(sentence.text)
-            or [t for t, pattern in _IN_QUESTIONS.items() if pattern.search(sentence.text)]
-            or [t for t in [nearest_topic(vector, embedder)] if t]
-        )
-        if topics and proposes(sentence.text) and _OFFER.search(sentence.text):
-            topics = [t for t in topics if t in _OFFER_TOPICS]
-        found.extend(t for t in topics if t not in found)
-        if not topics and untopical != "proposal" and not _CHECK_IN.search(sentence.text):
-            untopical = "proposal" if proposes(sentence.text) else "open"
+        label = table.route(sentence.text, vector, question_signs(sentence.text))
+        if label in TOPICS:
+            if label not in found:
+                found.append(label)
+        elif label == router.OFFER:
+            untopical = "proposal"
+        elif label == router.OTHER and untopical != "proposal":
+            untopical = "open"
     return tuple(found), untopical
 
 

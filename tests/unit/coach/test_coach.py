@@ -454,8 +454,8 @@ def test_a_yes_no_offer_gets_yes_maybe_or_no_by_how_far_the_buyer_trusts(coach, 
         bundled_brief("homeowner_objection"),
         difficulty,
         [],
-        "That's a fair reaction to a big number. Would it help if I wrote the monthly math out "
-        "for you to keep?",
+        "That's a fair reaction to a big number. Would it help if I worked the monthly numbers "
+        "out for you?",
     )
     assert any(a in j.response for a in answer), j.response
 
@@ -464,7 +464,7 @@ def test_a_question_the_buyer_has_no_fact_for_is_not_let_pass(coach):
     from roleplay_api.services.coach import topics
     from roleplay_api.services.coach.reading import read
 
-    message = "Fair enough. What got you looking at solar in the first place?"
+    message = "Fair enough. What do you do for a living?"
     reading = read(message, coach.embedder)
     assert topics.questions(list(reading.sentences), reading.vectors, coach.embedder) == (
         (),
@@ -487,6 +487,26 @@ def test_when_and_day_words_in_a_question_ask_about_time(coach, question):
     assert asked == ("time",)
     # but a buyer who "sat down with a guy the other night" stated nothing about time
     assert topics.stated_topics("We sat down with a guy the other night.") == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "label"),
+    [
+        # the rules it replaced read these as a deflection, an offer and a check-in
+        ("What are you comparing it to?", "cost"),
+        ("Can I ask what your electric bill runs?", "cost"),
+        ("Would it help if I worked out the numbers for you?", "offer"),
+        ("Does that make sense?", "checkin"),
+        ("What do you do for a living?", "other"),
+        ("Who else would be part of the decision?", "decision"),
+        ("How long have you lived here?", "home"),
+    ],
+)
+def test_the_router_reads_what_a_question_asks_for(coach, question, label):
+    from roleplay_api.services.coach import router, topics
+
+    vector = coach.embedder.encode([question])[0][0]
+    assert router.shipped().route(question, vector, topics.question_signs(question)) == label
 
 
 def test_a_reply_with_a_clear_flaw_is_not_a_top_reply(coach):
