@@ -79,7 +79,8 @@ bench-coach: dev  ## the coach's judge latency on one core and the memory its mo
 	$(BIN)/python bench/coach.py $(BENCH_ARGS)
 
 .PHONY: train-coach
-train-coach: dev  ## retrain the coach's heads on the corpus' train writers (writes data/coach/model.npz)
+train-coach: dev  ## retrain the question router, then the coach's heads, on the train writers (data/coach/*.npz)
+	$(BIN)/python -m tests.eval.router --embedder static
 	$(BIN)/python -m tests.eval.train --embedder static
 
 .PHONY: reliability
