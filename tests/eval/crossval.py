@@ -187,12 +187,17 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument("--flawed-cap", type=int, help="try another rubric.FLAWED_CAP (0: none)")
     parser.add_argument("--flawed-at", type=float, help="try another rubric.FLAWED_AT")
+    parser.add_argument(
+        "--goodbye", help="try rubric.GOODBYE_FLOOR,GOODBYE_CAP after the door shut (e.g. 14,6)"
+    )
     parser.add_argument("--dump", help="write every judged reply of the folds here (JSON lines)")
     args = parser.parse_args(argv)
     if args.flawed_cap is not None:
         rubric.FLAWED_CAP = args.flawed_cap or None
     if args.flawed_at is not None:
         rubric.FLAWED_AT = args.flawed_at
+    if args.goodbye:
+        rubric.GOODBYE_FLOOR, rubric.GOODBYE_CAP = (int(v) for v in args.goodbye.split(","))
     if args.kind_at is not None:
         rubric.KIND_AT = args.kind_at
     if args.harm_recall is not None:

@@ -129,6 +129,9 @@ class MeaningCoach:
             rules,
             broken,
         )
+        if state.shut:
+            graceful = _leaves_gracefully(message, reading.words) and set(asked) <= {"info"}
+            result = rubric.after_goodbye(result, graceful and asks != "open")
         evidence = self._evidence(reading, ctx, result, rules)
         act = Act(
             score=result.total,

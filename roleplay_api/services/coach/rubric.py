@@ -9,7 +9,7 @@ the same thing again to REPEAT_CAP, and asking again what the buyer already said
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -58,6 +58,13 @@ FLAW_AT = 0.5
 # reply: of the train writers' 2,430 replies labelled with a flaw, trainers scored one above 13.
 FLAWED_CAP: int | None = 13
 FLAWED_AT = 0.5  # the flaw's head must reach this
+# Once the buyer has said goodbye, the only good reply is a short, graceful exit (thanks, a way
+# to reach you, no pitch, no question but whether to leave something): it earns at least
+# GOODBYE_FLOOR; anything else ignores the goodbye and is held to GOODBYE_CAP. (The train
+# writers' trainers scored such exits 14..18 and pitching on 0..4; leave one writer out, bands
+# 0.8012 -> 0.8033, pairwise 0.9323 -> 0.9324, harms capped 96.0 -> 96.3 %.)
+GOODBYE_FLOOR: int | None = 14
+GOODBYE_CAP: int | None = 4
 
 
 @dataclass(frozen=True)
@@ -145,3 +152,19 @@ def score(
             costs[worst] = costs.get(worst, 0) + total - FLAWED_CAP
             total, capped_by = FLAWED_CAP, worst
     return Score(total, points, costs, harm, capped_by, tuple(flaws), probs)
+
+
+def after_goodbye(result: Score, graceful: bool) -> Score:
+    """A reply to a buyer who has already said goodbye (no harm in it: a harm caps it anyway)."""
+    if result.harm is not None:
+        return result
+    if graceful and GOODBYE_FLOOR is not None and result.total < GOODBYE_FLOOR:
+        return replace(result, total=GOODBYE_FLOOR, costs={}, capped_by=None)
+    if not graceful and GOODBYE_CAP is not None and result.total > GOODBYE_CAP:
+        costs = {
+            **result.costs,
+            "ignores": result.costs.get("ignores", 0) + result.total - GOODBYE_CAP,
+        }
+        flaws = result.flaws if "ignores" in result.flaws else (*result.flaws, "ignores")
+        return replace(result, total=GOODBYE_CAP, costs=costs, capped_by="ignores", flaws=flaws)
+    return result

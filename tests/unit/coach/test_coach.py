@@ -260,6 +260,19 @@ def test_a_shut_door_stays_shut(coach):
         assert "?" not in j.response  # no more chatting once the door is closed
 
 
+def test_after_the_goodbye_only_a_graceful_exit_scores(coach):
+    script = [
+        "You're way too pretty to be saying no to me, how about a drink later?",
+        "Understood, and I'm sorry. Thanks for your time, I'll leave my card in the door.",
+        "Before I go though, real quick: what's your monthly electric bill running?",
+    ]
+    judgements, _, _ = play(coach, "homeowner_objection", "PRO", script)
+    assert judgements[0].reply_meta["shut"] is True
+    assert judgements[1].score >= 14 and judgements[1].harm is None
+    assert "Leaving gracefully was the right call." in judgements[1].feedback
+    assert judgements[2].score <= 4 and "ignores" in judgements[2].penalties
+
+
 def test_a_discount_gets_a_reaction_about_the_discount(coach):
     j = coach.judge(bundled_brief("homeowner_objection"), "PRO", [], "I can take $5,000 off.")
     assert "discount_dump" in j.penalties
