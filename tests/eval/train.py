@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 from scipy.sparse import csr_matrix
-from sklearn.ensemble import HistGradientBoostingRegressor
+from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from sklearn.linear_model import LogisticRegression, Ridge
 
 from roleplay_api.services.coach import lexical
@@ -205,6 +205,7 @@ class Level2:
     calib_x: np.ndarray
     calib_y: np.ndarray
     trees: dict[str, np.ndarray] = field(default_factory=dict)
+    harm_trees: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 CALIBRATE = True
@@ -212,8 +213,41 @@ TREES = True  # boosted trees beside the ridge for the raw score (model.Model.ra
 TREE_PARAMS = {"max_iter": 300, "learning_rate": 0.05, "max_leaf_nodes": 15, "min_samples_leaf": 20}
 
 
-def export_trees(boosted: HistGradientBoostingRegressor) -> dict[str, np.ndarray]:
-    """The fitted trees as padded arrays (model.trees walks them); a leaf points at itself."""
+# "Harmful at all" from boosted trees stacked on every head and sign (Model.harm_probability);
+# COACH_HARM_STACK=0 keeps the harm head alone, to compare.
+HARM_STACK = os.environ.get("COACH_HARM_STACK") != "0"
+HARM_GROUPS = 4  # the stack's threshold is set on its out-of-fold answers, writers in 4 groups
+
+
+def harm_threshold(p: np.ndarray, harmful: np.ndarray) -> float:
+    """The probability that keeps HARM_RECALL of the harmful rows."""
+    found = np.sort(p[harmful])
+    return float(found[int((1 - HARM_RECALL) * len(found))]) if len(found) else 0.5
+
+
+def fit_harm_stack(
+    features: np.ndarray, harmful: np.ndarray, writers: np.ndarray
+) -> tuple[dict[str, np.ndarray], float]:
+    """The harm trees and their threshold, set on out-of-fold answers (writers in groups)."""
+
+    def fit(rows: np.ndarray) -> HistGradientBoostingClassifier:
+        model = HistGradientBoostingClassifier(**TREE_PARAMS, random_state=0)
+        return model.fit(features[rows], harmful[rows])
+
+    names = sorted(set(writers))
+    group = np.array([names.index(w) % HARM_GROUPS for w in writers])
+    p = np.zeros(len(harmful))
+    for g in range(HARM_GROUPS):
+        p[group == g] = fit(group != g).predict_proba(features[group == g])[:, 1]
+    trees = export_trees(fit(np.ones(len(harmful), dtype=bool)))
+    return {"harm_" + k: v for k, v in trees.items()}, harm_threshold(p, harmful)
+
+
+def export_trees(
+    boosted: HistGradientBoostingRegressor | HistGradientBoostingClassifier,
+) -> dict[str, np.ndarray]:
+    """The fitted trees as padded arrays (model.walk walks them); a leaf points at itself. A
+    binary classifier's trees sum to the log-odds."""
     nodes = [predictor[0].nodes for predictor in boosted._predictors]
     width = max(len(n) for n in nodes)
     shape = (len(nodes), width)
@@ -273,9 +307,12 @@ def fit_level2(emb: np.ndarray, lex: np.ndarray, data: Rows, heads: tuple[str, .
         boosted.fit(features, data.labels("score"))
         trees = export_trees(boosted)
         raw = 0.5 * raw + 0.5 * boosted.predict(features)
-    harm = probs[:, heads.index("harm")]
-    harmful = np.sort(harm[data.labels("harm") > 0])
-    threshold = float(harmful[int((1 - HARM_RECALL) * len(harmful))]) if len(harmful) else 0.5
+    harmful = data.labels("harm") > 0
+    harm_trees: dict[str, np.ndarray] = {}
+    if HARM_STACK:
+        harm_trees, threshold = fit_harm_stack(features, harmful, data.writers)
+    else:
+        threshold = harm_threshold(probs[:, heads.index("harm")], harmful)
     empty = np.zeros(0, dtype=np.float32)
     calib_x, calib_y = quantile_map(raw, data.labels("score")) if CALIBRATE else (empty, empty)
     return Level2(
@@ -286,6 +323,7 @@ def fit_level2(emb: np.ndarray, lex: np.ndarray, data: Rows, heads: tuple[str, .
         calib_x,
         calib_y,
         trees,
+        harm_trees,
     )
 
 
@@ -324,6 +362,7 @@ def build_model(kind: str, level1: Level1, level2: Level2, info: dict, half: boo
         calib_x=level2.calib_x,
         calib_y=level2.calib_y,
         **level2.trees,
+        **level2.harm_trees,
         info=info,
     )
 

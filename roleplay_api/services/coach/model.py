@@ -73,10 +73,32 @@ class Model:
     tree_right: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int16))
     tree_value: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
     tree_base: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.float32))
+    # Boosted trees over the same features for "harmful at all" (the log-odds), stacked on every
+    # head and sign: they learn which heads' readings together mark a harm, so fewer clean
+    # replies are flagged at the same recall. With them, ``harm_threshold`` applies to their
+    # probability; without them, to the harm head's.
+    harm_tree_feature: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int16))
+    harm_tree_threshold: np.ndarray = field(
+        default_factory=lambda: np.zeros((0, 0), dtype=np.float32)
+    )
+    harm_tree_left: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int16))
+    harm_tree_right: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int16))
+    harm_tree_value: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    harm_tree_base: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.float32))
 
     @cached_property
     def forest(self) -> Forest:
-        return Forest.of(self)
+        return Forest.of(self, "tree_")
+
+    @cached_property
+    def harm_forest(self) -> Forest:
+        return Forest.of(self, "harm_tree_")
+
+    def harm_probability(self, features: np.ndarray, probs: dict[str, float]) -> float:
+        """How likely the reply is harmful at all: the stacked trees' reading, else the head's."""
+        if not self.harm_tree_feature.size:
+            return probs.get("harm", 0.0)
+        return float(sigmoid(walk(self.harm_forest, features[None, :]))[0])
 
     def raw_score(self, features: np.ndarray) -> float:
         """The uncalibrated score: the ridge, averaged with the trees when the model has them."""
@@ -127,11 +149,16 @@ class Forest:
     base: float
 
     @classmethod
-    def of(cls, model: Model) -> Forest:
-        n_trees, width = model.tree_feature.shape
+    def of(cls, model: Model, prefix: str) -> Forest:
+        """The forest stored in the model's ``<prefix>feature``, ``<prefix>left``... arrays."""
+        feature, threshold, left_at, right_at, value, base = (
+            getattr(model, prefix + name)
+            for name in ("feature", "threshold", "left", "right", "value", "base")
+        )
+        n_trees, width = feature.shape
         offset = (np.arange(n_trees, dtype=np.int64) * width)[:, None]
-        left = (model.tree_left.astype(np.int64) + offset).ravel()
-        right = (model.tree_right.astype(np.int64) + offset).ravel()
+        left = (left_at.astype(np.int64) + offset).ravel()
+        right = (right_at.astype(np.int64) + offset).ravel()
         at, depth = offset.ravel(), 0
         while True:  # the deepest path: walk every branch at once until all stand still
             nxt = np.unique(np.concatenate([left[at], right[at]]))
@@ -139,20 +166,24 @@ class Forest:
                 break
             at, depth = nxt, depth + 1
         return cls(
-            model.tree_feature.astype(np.int64).ravel(),
-            model.tree_threshold.astype(np.float64).ravel(),
+            feature.astype(np.int64).ravel(),
+            threshold.astype(np.float64).ravel(),
             left,
             right,
-            model.tree_value.astype(np.float64).ravel(),
+            value.astype(np.float64).ravel(),
             offset.ravel(),
             depth,
-            float(model.tree_base[0]),
+            float(base[0]),
         )
 
 
 def trees(model: Model, rows: np.ndarray) -> np.ndarray:
-    """The boosted trees' prediction for each row: all trees walked together, a level a step."""
-    forest = model.forest
+    """The score trees' prediction for each row."""
+    return walk(model.forest, rows)
+
+
+def walk(forest: Forest, rows: np.ndarray) -> np.ndarray:
+    """A forest's prediction for each row: all trees walked together, a level a step."""
     out = np.empty(len(rows), dtype=np.float64)
     for r, row in enumerate(rows.astype(np.float64)):
         at = forest.roots
@@ -199,6 +230,10 @@ def load(data: Any) -> Model:
                 "tree_right",
                 "tree_value",
                 "tree_base",
+                *(
+                    "harm_tree_" + name
+                    for name in ("feature", "threshold", "left", "right", "value", "base")
+                ),
             )
             if k in data
         },

@@ -78,11 +78,14 @@ class Score:
     probabilities: dict[str, float] = field(default_factory=dict)
 
 
-def judge_harm(probs: dict[str, float], rules: dict[str, str], model: Model) -> str | None:
-    """The harm a reply commits: the model's, or an unmistakable phrase; the worst kind."""
+def judge_harm(
+    probs: dict[str, float], rules: dict[str, str], model: Model, harmful: float
+) -> str | None:
+    """The harm a reply commits: the model's (``harmful``: how likely a harm at all, from
+    Model.harm_probability), or an unmistakable phrase; the worst kind."""
     if rules:
         return next(h for h in HARMS if h in rules)
-    if probs.get("harm", 0.0) < model.harm_threshold:
+    if harmful < model.harm_threshold:
         return None
     likeliest = max(probs.get(h, 0.0) for h in HARMS)
     # Between kinds the model reads about as likely, the graver one is named (HARMS is ordered
@@ -107,7 +110,8 @@ def score(
     n = len(model.heads)
     w = model.score_w
     share = p * (w[:n] + w[n : 2 * n] * level)  # each head's part of the raw score
-    raw = model.calibrate(model.raw_score(score_features(p, level, signs)))
+    inputs = score_features(p, level, signs)
+    raw = model.calibrate(model.raw_score(inputs))
     points = {
         h: round(s)
         for h, s in zip(model.heads, share, strict=True)
@@ -132,7 +136,7 @@ def score(
         costs["broken_promise"] = max(costs.get("broken_promise", 0), 4)
         raw -= 4
     total = max(0, min(MAX_SCORE, round(raw)))
-    harm = judge_harm(probs, rules, model)
+    harm = judge_harm(probs, rules, model, model.harm_probability(inputs, probs))
     capped_by = None
     if harm is not None:
         cap = SEVERE_CAP if harm in SEVERE_HARMS else HARM_CAP

@@ -361,12 +361,12 @@ def test_of_two_likely_harm_kinds_the_graver_is_named(coach):
 
     model = coach.model
     probs = dict.fromkeys(model.heads, 0.0)
-    probs.update(harm=0.9, pressure=0.6, threat=0.4)
-    assert judge_harm(probs, {}, model) == "threat"
+    probs.update(pressure=0.6, threat=0.4)
+    assert judge_harm(probs, {}, model, 0.9) == "threat"
     probs.update(threat=0.2)
-    assert judge_harm(probs, {}, model) == "pressure"
+    assert judge_harm(probs, {}, model, 0.9) == "pressure"
     probs.update(pressure=0.05, threat=0.0)
-    assert judge_harm(probs, {}, model) is None  # no kind even faintly likely
+    assert judge_harm(probs, {}, model, 0.9) is None  # no kind even faintly likely
 
 
 def test_a_session_with_a_harm_earns_no_difficulty_bonus():
@@ -452,6 +452,25 @@ def test_the_shipped_tree_walk_predicts_what_scikit_learn_fitted():
     fitted = HistGradientBoostingRegressor(**TREE_PARAMS, random_state=0).fit(x, y)
     model = dataclasses.replace(shipped(), **export_trees(fitted))
     assert np.allclose(trees(model, x[:100]), fitted.predict(x[:100]), atol=1e-5)
+
+
+def test_the_harm_trees_walk_to_what_scikit_learn_fitted():
+    import dataclasses
+
+    import numpy as np
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    from roleplay_api.services.coach.model import shipped
+    from tests.eval.train import TREE_PARAMS, export_trees
+
+    rng = np.random.default_rng(1)
+    x = rng.random((600, 12)).astype(np.float32)
+    y = (x[:, 0] + 0.3 * rng.random(600)) > 0.6
+    fitted = HistGradientBoostingClassifier(**TREE_PARAMS, random_state=0).fit(x, y)
+    arrays = {"harm_" + k: v for k, v in export_trees(fitted).items()}
+    model = dataclasses.replace(shipped(), **arrays)
+    got = [model.harm_probability(row, {}) for row in x[:100]]
+    assert np.allclose(got, fitted.predict_proba(x[:100])[:, 1], atol=1e-5)
 
 
 @pytest.mark.parametrize(
