@@ -2,6 +2,10 @@
 
     python -m tests.eval.router [--cv] [--out PATH]
 
+Without ``--cv`` it writes the shipped router (roleplay_api/data/coach/router.npz: retrain the
+model after it, ``make train-coach`` does both); with ``--cv`` it only prints, unless ``--out``
+is given.
+
 The questions (tests/eval/corpus/questions.jsonl) were taken from the train writers' replies and
 labelled by hand with what the buyer needs to answer them: a topic, ``offer``, ``checkin`` or
 ``other``. ``--cv`` prints the leave-one-writer-out accuracy (for choosing settings). No held-out
@@ -64,10 +68,9 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--embedder", default="static")
     parser.add_argument("--cv", action="store_true", help="leave-one-writer-out accuracy")
-    parser.add_argument(
-        "--out", default=str(Path(__file__).parents[2] / "roleplay_api" / "data" / ROUTER_FILE)
-    )
+    parser.add_argument("--out", help="where to write the router (default: the shipped file)")
     args = parser.parse_args(argv)
+    shipped = Path(__file__).parents[2] / "roleplay_api" / "data" / ROUTER_FILE
     items = load()
     texts = [q["question"] for q in items]
     x = dense(texts, args.embedder)
@@ -89,9 +92,11 @@ def main(argv: list[str]) -> int:
                 got = router.labels[int(np.argmax(router.logits(x[i], grams[i])))]
                 right += got == y[i]
         print(f"leave one writer out: {right / len(y):.3f} routed right")
-    router = fit(x, grams, y, args.embedder)
-    router.save(args.out)
-    print(f"wrote {args.out}")
+    if args.cv and not args.out:
+        return 0
+    out = args.out or str(shipped)
+    fit(x, grams, y, args.embedder).save(out)
+    print(f"wrote {out}")
     return 0
 
 

@@ -40,6 +40,7 @@ class Read:
     result: rubric.Score
     act: Act
     evidence: dict[str, str]
+    graceful: bool = False  # a short, graceful exit after the buyer's goodbye
 
 
 def xp_for(
@@ -104,7 +105,8 @@ class MeaningCoach:
 
     def warm(self) -> None:
         """Load the model and the embedder now, at start (wsgi.py), not on a first message."""
-        self.read(State(_BLANK, "BEGINNER", trust=0.0), "Hello there, thanks for your time.")
+        # a question too, so the router is loaded and checked against the embedder at start
+        self.read(State(_BLANK, "BEGINNER", trust=0.0), "Hello there, is now a good time?")
 
     # ---- reading one reply --------------------------------------------------------------
 
@@ -129,9 +131,9 @@ class MeaningCoach:
             rules,
             broken,
         )
+        graceful = state.shut and _leaves_gracefully(reading, asked, asks, probs)
         if state.shut:
-            graceful = _leaves_gracefully(message, reading.words) and set(asked) <= {"info"}
-            result = rubric.after_goodbye(result, graceful and asks != "open")
+            result = rubric.after_goodbye(result, graceful)
         evidence = self._evidence(reading, ctx, result, rules)
         act = Act(
             score=result.total,
@@ -153,7 +155,7 @@ class MeaningCoach:
             closing=ctx.closing,
             discount=reading.discount,
         )
-        return Read(reading, result, act, evidence)
+        return Read(reading, result, act, evidence, graceful)
 
     def _evidence(
         self,
@@ -233,13 +235,8 @@ class MeaningCoach:
         if was_shut and result.harm is None:
             # The door was already shut: whatever the words, say what the situation is.
             who = scenario.persona.get("name") or "The homeowner"
-            if _leaves_gracefully(message, seen.reading.words):
+            if seen.graceful:
                 after = "Leaving gracefully was the right call."
-            elif result.total >= PAR:
-                after = (
-                    "Once they have closed the door, a short thank-you and a way to reach you "
-                    "is all that is left to say."
-                )
             else:
                 after = (
                     "Next time: when they say goodbye, thank them and leave the door open for "
@@ -304,9 +301,21 @@ _GRACEFUL = re.compile(
 )
 
 
-def _leaves_gracefully(message: str, words: int) -> bool:
-    """A short goodbye: thanks, a card, no pitch (after the door shut, the only good reply)."""
-    return words <= 45 and bool(_GRACEFUL.search(message))
+def _leaves_gracefully(
+    reading: Reading, asked: Sequence[str], asks: str, probs: Mapping[str, float]
+) -> bool:
+    """A short goodbye after the buyer's: thanks or a card, asking nothing but whether to leave
+    something, no pitch (after the door shut, the only good reply)."""
+    return (
+        reading.words <= 45
+        and any(not s.negated and _GRACEFUL.search(s.text) for s in reading.sentences)
+        and set(asked) <= {"info"}
+        and not asks
+        and all(probs.get(h, 0.0) < 0.5 for h in _PITCH)
+    )
+
+
+_PITCH = ("value", "feature_dump", "next_step", "premature_close")
 
 
 _ASKED_SKILLS = frozenset({"discover", "next_step"})

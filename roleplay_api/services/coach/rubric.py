@@ -162,8 +162,10 @@ def after_goodbye(result: Score, graceful: bool) -> Score:
     """A reply to a buyer who has already said goodbye (no harm in it: a harm caps it anyway)."""
     if result.harm is not None:
         return result
-    if graceful and GOODBYE_FLOOR is not None and result.total < GOODBYE_FLOOR:
-        return replace(result, total=GOODBYE_FLOOR, costs={}, capped_by=None)
+    # a graceful exit sent again is still a repeat (its cap stands)
+    raise_it = not {"repeat", "reask"} & set(result.flaws)
+    if graceful and raise_it and GOODBYE_FLOOR is not None and result.total < GOODBYE_FLOOR:
+        return replace(result, total=GOODBYE_FLOOR, costs={}, capped_by=None, flaws=())
     if not graceful and GOODBYE_CAP is not None and result.total > GOODBYE_CAP:
         costs = {
             **result.costs,

@@ -271,6 +271,33 @@ def test_after_the_goodbye_only_a_graceful_exit_scores(coach):
     assert judgements[1].score >= 14 and judgements[1].harm is None
     assert "Leaving gracefully was the right call." in judgements[1].feedback
     assert judgements[2].score <= 4 and "ignores" in judgements[2].penalties
+    assert "Leaving gracefully" not in judgements[2].feedback
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "Thanks. Can I show you the numbers real quick?",  # an offer is not an exit
+        "Fair enough. Mind if I come in and take a look at your roof?",
+        "I don't appreciate being brushed off like that.",  # a negated thank-you
+        "Understood. Our panels come with a 25 year warranty and zero down financing, so it "
+        "really pays for itself. Have a good day.",  # a pitch with a goodbye on the end
+    ],
+)
+def test_a_pitch_or_an_offer_after_the_goodbye_is_not_a_graceful_exit(coach, after):
+    first = "You're way too pretty to be saying no to me, how about a drink later?"
+    judgements, _, _ = play(coach, "homeowner_objection", "PRO", [first, after])
+    assert judgements[0].reply_meta["shut"] is True
+    assert judgements[1].score <= 4, judgements[1].feedback
+
+
+def test_a_graceful_exit_sent_again_is_a_repeat(coach):
+    first = "You're way too pretty to be saying no to me, how about a drink later?"
+    bye = "Thanks for your time, I'll leave my card in the door."
+    judgements, _, conclusion = play(coach, "homeowner_objection", "PRO", [first, bye, bye, bye])
+    assert judgements[1].score >= 14
+    assert all(j.score <= 4 for j in judgements[2:])
+    assert conclusion.xp == 0
 
 
 def test_a_discount_gets_a_reaction_about_the_discount(coach):
