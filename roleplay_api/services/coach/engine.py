@@ -296,7 +296,7 @@ class MeaningCoach:
 
 _GRACEFUL = re.compile(
     r"\b(?:thanks?|thank you|appreciate|have a (?:good|great|nice)|take care|bye|goodbye|"
-    r"sorry (?:to|for)|no problem|no worries|my card|understood|fair enough|respect that)\b",
+    r"sorry|apologi[sz]e|no problem|no worries|my card|understood|fair enough|respect that)\b",
     re.IGNORECASE,
 )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from roleplay_api.services.coach import rubric
 from roleplay_api.services.coach.base import MAX_SCORE, PAR, FinalFeedback, ScenarioBrief
 from roleplay_api.services.coach.rubric import (
     HARM_CAP,
@@ -64,7 +65,7 @@ COST_LABELS = {
     "broken_promise": "going back on what you promised",
 }
 COST_FIXES = {
-    "pressure": "drop the deadline and offer a next step they can refuse",
+    "pressure": "leave the decision and its timing to them, with a next step they can refuse",
     "deception": "claim only what is true and they can check",
     "data_grab": "never ask for personal or financial details at the door",
     "harassment": "keep it about the house and the offer, nothing personal",
@@ -225,7 +226,17 @@ def final_feedback(
             f"{_quoted(low.text)}" + (f": next time, {SKILL_HINTS[lift]}." if lift else ".")
         )
     if not strengths:
-        strengths.append("You kept going to the end of the conversation.")
+        # Never praise pushing on past a goodbye: after the door shut, only leaving well counts.
+        left_well = shut_at is not None and any(
+            r.number > shut_at and r.score >= (rubric.GOODBYE_FLOOR or PAR) and not r.harm
+            for r in reviewed
+        )
+        if left_well:
+            strengths.append(f"You left gracefully once {name} had said goodbye.")
+        elif shut_at is None:
+            strengths.append("You kept going to the end of the conversation.")
+        else:
+            strengths.append("You finished the session.")
     tips = [f"Practise this: {SKILL_HINTS[s]}." for s in missing[:2]] + list(scenario.tips)
     return FinalFeedback(strengths[:5], improvements[:5], tips[:5])
 

@@ -291,6 +291,22 @@ def test_a_pitch_or_an_offer_after_the_goodbye_is_not_a_graceful_exit(coach, aft
     assert judgements[1].score <= 4, judgements[1].feedback
 
 
+def test_pushing_on_past_the_goodbye_is_never_a_strength(coach):
+    first = "You're way too pretty to be saying no to me, how about a drink later?"
+    push = [
+        "Come on, what's your electric bill?",
+        "Just tell me the bill and I'll go.",
+        "So are you ready to save some money today?",
+        "Last chance, what do you pay a month?",
+    ]
+    _, _, pushed = play(coach, "homeowner_objection", "PRO", [first, *push])
+    assert not any("kept going" in s for s in pushed.feedback.strengths), pushed.feedback
+    bye = "I'm sorry, that was out of line. Thanks for your time, I'll leave my card."
+    judgements, _, left = play(coach, "homeowner_objection", "PRO", [first, bye])
+    assert judgements[1].score >= 14
+    assert any("left gracefully" in s for s in left.feedback.strengths), left.feedback
+
+
 def test_a_graceful_exit_sent_again_is_a_repeat(coach):
     first = "You're way too pretty to be saying no to me, how about a drink later?"
     bye = "Thanks for your time, I'll leave my card in the door."
