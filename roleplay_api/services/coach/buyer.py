@@ -23,7 +23,7 @@ from roleplay_api.difficulty import DIFFICULTIES, level
 from roleplay_api.services.coach import text as texts
 from roleplay_api.services.coach import topics
 from roleplay_api.services.coach.base import MAX_EXCHANGES
-from roleplay_api.services.coach.state import Act, Move, State
+from roleplay_api.services.coach.state import Act, Move, State, opening_line
 
 # The reaction the buyer leads with, most serious first.
 _REACTION_ORDER = (
@@ -164,6 +164,9 @@ def respond(
         said = bool(fact) and told < 2
         if not (said and speak.say(lines(persona, "reask", "reactions"), "reask", fact=fact)):
             speak.say(lines(persona, "reask_again", "reactions"), "reask-again")
+    elif reaction == "ignores" and "?" not in _last_line(state):
+        # "That's not what I asked" only when the buyer did ask something
+        speak.say(lines(persona, "ignores_statement", "reactions"), reaction)
     elif reaction:
         speak.say(lines(persona, reaction, "reactions"), reaction)
 
@@ -224,7 +227,11 @@ def respond(
     raised = None
     if won and not said_yes:  # "Sure, we can do that" needs no softening after it
         own = [line for line in _variants(persona.get("softening")) if _about(line, said)]
-        speak.say(own, "soft") or speak.say(_variants(general_lines()["softening"]), "soft-gen")
+        # A stock "Okay, keep going." only where the buyer has nothing else to say: not tacked
+        # onto an answer.
+        speak.say(own, "soft") or (
+            not speak.parts and speak.say(_variants(general_lines()["softening"]), "soft-gen")
+        )
         if d.short_answers:  # a demanding buyer, won over a little, still has its say
             raised = _raise_next(state, set(settled), speak, unraised_only=True)
     elif said_yes:
@@ -238,6 +245,11 @@ def respond(
     if not speak.parts:
         speak.say(lines(persona, "guarded"), "guarded-last") or speak.say(["Hm."], "hm")
     return speak.text, Move(answered=tuple(answered), raised=raised, settled=settled)
+
+
+def _last_line(state: State) -> str:
+    """What the buyer said last, before this reply (the opening line at first)."""
+    return state.buyer_lines[-1] if state.buyer_lines else opening_line(state.scenario)
 
 
 def _taken_up(objection: Objection, state: State) -> bool:

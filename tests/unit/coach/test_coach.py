@@ -676,3 +676,21 @@ def test_the_buyer_softens_about_what_was_said_not_about_what_was_not():
 
     assert _about("Put as a monthly number, that looks different.", "What monthly number works?")
     assert not _about("Put as a monthly number, that looks different.", "Who else decides?")
+
+
+@pytest.mark.parametrize(
+    ("buyer_said", "asked"),
+    [("How much does it cost?", True), ("We already have someone for that.", False)],
+)
+def test_talking_past_the_buyer_is_called_what_it_is(buyer_said, asked):
+    """ "That's not what I asked" only when the buyer asked something."""
+    from roleplay_api.services.coach import buyer
+    from roleplay_api.services.coach.state import Act, State, apply_act
+
+    state = State(bundled_brief("homeowner_objection"), "BEGINNER", trust=1.0)
+    state.buyer_lines.append(buyer_said)
+    act = Act(score=6, flaws=("ignores",))
+    apply_act(state, act, "Our panels are tier-1 monocrystalline.")
+    line, _ = buyer.respond(state, act, settles=False, was_shut=False, seed="s")
+    about_a_question = re.search(r"what I asked|asked you something", line)
+    assert bool(about_a_question) is asked, line
