@@ -11,14 +11,16 @@ is a few dot products: no scikit-learn at run time.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
 MODEL_FILE = "coach/model.npz"
+T = TypeVar("T")
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
@@ -241,15 +243,20 @@ def load(data: Any) -> Model:
 
 
 _lock = threading.Lock()
-_shipped: list[Model] = []
+_packaged: dict[str, Any] = {}
+
+
+def packaged(name: str, read: Callable[[Any], T]) -> T:
+    """An arrays file in the package (``data/<name>``), read with ``read`` once per process."""
+    if name not in _packaged:
+        with _lock:
+            if name not in _packaged:
+                path = resources.files("roleplay_api.data").joinpath(name)
+                with path.open("rb") as f, np.load(f) as data:
+                    _packaged[name] = read(data)
+    return _packaged[name]
 
 
 def shipped() -> Model:
     """The model in the package, loaded once per process."""
-    if not _shipped:
-        with _lock:
-            if not _shipped:
-                path = resources.files("roleplay_api.data").joinpath(MODEL_FILE)
-                with path.open("rb") as f, np.load(f) as data:
-                    _shipped.append(load(data))
-    return _shipped[0]
+    return packaged(MODEL_FILE, load)

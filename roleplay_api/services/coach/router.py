@@ -12,15 +12,13 @@ questions right; the classifier routes about 82 % of a writer's questions it was
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 import numpy as np
 
 from roleplay_api.services.coach import lexical
-from roleplay_api.services.coach.model import sparse_row
+from roleplay_api.services.coach.model import packaged, sparse_row
 
 ROUTER_FILE = "coach/router.npz"
 # What a question asks for beside the topics (topics.TOPICS): a yes/no offer of the trainee's,
@@ -63,16 +61,6 @@ def load(data: Any) -> Router:
     )
 
 
-_lock = threading.Lock()
-_shipped: list[Router] = []
-
-
 def shipped() -> Router:
     """The router in the package, loaded once per process."""
-    if not _shipped:
-        with _lock:
-            if not _shipped:
-                path = resources.files("roleplay_api.data").joinpath(ROUTER_FILE)
-                with path.open("rb") as f, np.load(f) as data:
-                    _shipped.append(load(data))
-    return _shipped[0]
+    return packaged(ROUTER_FILE, load)

@@ -47,15 +47,13 @@ _LEXICON = {
 _PATTERNS = {
     topic: re.compile(rf"(?:{pattern})", re.IGNORECASE) for topic, pattern in _LEXICON.items()
 }
-# Words that name a topic only in a question ("whens better?", "sat at 10?"); in a buyer's line
-# they state nothing ("we sat down with a guy", "the other night").
-_IN_QUESTIONS = {
-    "time": re.compile(
-        r"^\W*(?:(?:so|and|ok(?:ay)?|then|great)\W+)?whens?\b|\b(?:week)?nights?\b|"
-        r"\bsat(?= at\b| \d| morning| afternoon| or\b|\W*$)",
-        re.IGNORECASE,
-    )
-}
+# Time words only a question names ("whens better?", "sat at 10?"); in a buyer's line they state
+# nothing ("we sat down with a guy", "the other night"). One of the router's signs.
+_TIME_IN_QUESTION = re.compile(
+    r"^\W*(?:(?:so|and|ok(?:ay)?|then|great)\W+)?whens?\b|\b(?:week)?nights?\b|"
+    r"\bsat(?= at\b| \d| morning| afternoon| or\b|\W*$)",
+    re.IGNORECASE,
+)
 # Words that name a topic only when nothing more specific does: "who decides about the house?"
 # asks about the decision, not the house.
 _WEAK = {"home": re.compile(r"\b(?:house|home)\b", re.IGNORECASE)}
@@ -81,14 +79,11 @@ _PROPOSAL = re.compile(
 
 
 # An offer of the trainee's own ("Would it help if I wrote the monthly math out?"): its words
-# name what is offered, not a fact asked for, except a time, the information or the proof.
+# name what is offered, not a fact asked for (one of the router's signs).
 _OFFER = re.compile(
     r"\b(?:if i|me to|can i|could i|should i|shall i|may i|how about i|let me|i could)\b",
     re.IGNORECASE,
 )
-_OFFER_TOPICS = ("time", "info", "verify")
-
-
 # A check-in ("Does that make sense?", "...before, right?") asks for nothing to answer.
 _CHECK_IN = re.compile(r"\b(?:makes? sense|right|you know|follow me)\W*$", re.IGNORECASE)
 
@@ -114,7 +109,7 @@ def question_signs(text: str) -> np.ndarray:
             proposes(text),
             bool(_OFFER.search(text)),
             bool(_CHECK_IN.search(text)),
-            bool(_IN_QUESTIONS["time"].search(text)),
+            bool(_TIME_IN_QUESTION.search(text)),
         ],
         dtype=np.float32,
     )
