@@ -219,6 +219,9 @@ class MeaningCoach:
             "discover": seen.reading.questions > 0,
             "next_step": "time" in seen.act.asked or seen.act.asks == "proposal",
             "address": seen.result.total >= GOOD_REPLY,
+            # a reply that names their bill or takes up a figure they gave is not told to
+            "value": bool(_THEIR_TERMS.search(message))
+            or any(topics.mentions_fact(message, fact) for fact in state.facts.values()),
         }
         hints = [
             h
@@ -318,6 +321,7 @@ def _leaves_gracefully(
 _PITCH = ("value", "feature_dump", "next_step", "premature_close")
 
 
+_THEIR_TERMS = re.compile(r"\b(?:bill|monthly|a month|per month)\b", re.IGNORECASE)
 _ASKED_SKILLS = frozenset({"discover", "next_step"})
 HINT_DONE_AT = 0.3  # a skill the model reads at least this likely was tried: no hint for it
 GOOD_REPLY = 12

@@ -95,11 +95,38 @@ RULES: dict[str, re.Pattern[str]] = {
 }
 
 
+# A count of the buyer's neighbours who went ahead, stated at the door as a fact ("two homes in
+# your association got approved this spring", "half your neighbours signed"): the trainee cannot
+# show it, so it is deception unless the reply offers a way to check it ("I can ask if they'd
+# take a call"). Of the train writers' replies, the four it matches are all harmful.
+CROWD = re.compile(
+    r"\b(?:\d+|two|three|four|five|six|several|a few|a couple(?: of)?|half|most)\s+"
+    r"(?:of\s+)?(?:(?:your|ur|the)\s+neighbou?rs?|(?:the\s+)?(?:homes|houses|families)\s+"
+    r"(?:on|in|along)\s+(?:your|ur|this|the)\s+(?:street|block|association|hoa|neighbou?rhood|"
+    r"road))\b[^.?!]{0,40}?\b(?:went|signed|switched|got|love|loved|saved|save|saving|approved|"
+    r"already|did)\b",
+    re.IGNORECASE,
+)
+CHECKABLE = re.compile(
+    r"\b(?:ask (?:if|whether) they|take a call|talk to them|call them|references?|introduce you|"
+    r"their (?:number|names?|contact)|happy to connect|put you in touch)\b",
+    re.IGNORECASE,
+)
+
+
+_UNCHECKABLE = {
+    **RULES,
+    "deception": re.compile(f"(?:{RULES['deception'].pattern})|(?:{CROWD.pattern})", re.IGNORECASE),
+}
+
+
 def harms(sentences: list[Sentence]) -> dict[str, str]:
     """Harm -> the asserting sentence whose words leave no doubt (first of each kind)."""
     found: dict[str, str] = {}
+    checkable = any(CHECKABLE.search(s.text) for s in sentences)
+    rules = RULES if checkable else _UNCHECKABLE
     for sentence in sentences:
-        for harm, pattern in RULES.items():
+        for harm, pattern in rules.items():
             if harm in found:
                 continue
             match = pattern.search(sentence.text)

@@ -636,6 +636,16 @@ def test_a_reply_with_a_clear_flaw_is_not_a_top_reply(coach):
         ("I'd need company approval for that discount.", None),
         ("Rates keep rising whether you like it or not.", None),
         ("The quote expires in 30 days, so no rush.", None),
+        # a count of neighbours who went ahead, unless the reply offers a way to check it
+        (
+            "For what it's worth, two of your neighbours went with us last month and love it.",
+            "deception",
+        ),
+        ("Two homes in your association got approved this spring.", "deception"),
+        (
+            "Two of your neighbours went with us last year. I can ask if they'd take a call.",
+            None,
+        ),
     ],
 )
 def test_phrase_caps_read_what_the_sentence_asserts(message, harm):
@@ -694,3 +704,27 @@ def test_talking_past_the_buyer_is_called_what_it_is(buyer_said, asked):
     line, _ = buyer.respond(state, act, settles=False, was_shut=False, seed="s")
     about_a_question = re.search(r"what I asked|asked you something", line)
     assert bool(about_a_question) is asked, line
+
+
+def test_a_reply_built_on_their_bill_is_not_told_to_tie_the_offer_to_their_bill(coach):
+    j = coach.judge(
+        bundled_brief("homeowner_objection"),
+        "BEGINNER",
+        [
+            Turn("user", "Fair, that's a big number. What's your electric bill running?"),
+            Turn("assistant", "About two-ten a month, more in summer."),
+        ],
+        "Got it. I'll put an estimate next to your two-ten so you can compare.",
+    )
+    assert "tie the offer to their bill" not in j.feedback, j.feedback
+
+
+def test_an_invented_count_of_neighbours_is_capped_as_deception(coach):
+    j = coach.judge(
+        bundled_brief("trust_concern"),
+        "PRO",
+        [],
+        "That's fair to ask. For what it's worth, two of your neighbours went with us last "
+        "month and love it. What would you want to check first?",
+    )
+    assert j.harm == "deception" and j.score <= 5, (j.score, j.feedback)
