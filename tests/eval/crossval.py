@@ -208,7 +208,12 @@ def main(argv: list[str]) -> int:
     if args.severe_cap is not None:
         rubric.SEVERE_CAP = args.severe_cap
     only = set(args.report_writers.split(",")) if args.report_writers else None
-    report = crossval(args.embedder, only, Dump(args.dump))
+    dump = Dump(args.dump)
+    try:
+        report = crossval(args.embedder, only, dump)
+    finally:
+        if dump.out is not None:
+            dump.out.close()
     for f in fields(Report):
         if f.name not in ("part", "misses", "agreed_strong", "agreed_weak"):
             print(f"  {f.name:28s} {getattr(report, f.name)}")

@@ -235,9 +235,12 @@ def fit_harm_stack(
         return model.fit(features[rows], harmful[rows])
 
     names = sorted(set(writers))
-    group = np.array([names.index(w) % HARM_GROUPS for w in writers])
+    groups = min(HARM_GROUPS, len(names))
+    if groups < 2 or len(set(harmful.tolist())) < 2:
+        raise ValueError("the harm trees need two writers or more, and harmful and clean rows")
+    group = np.array([names.index(w) % groups for w in writers])
     p = np.zeros(len(harmful))
-    for g in range(HARM_GROUPS):
+    for g in range(groups):
         p[group == g] = fit(group != g).predict_proba(features[group == g])[:, 1]
     trees = export_trees(fit(np.ones(len(harmful), dtype=bool)))
     return {"harm_" + k: v for k, v in trees.items()}, harm_threshold(p, harmful)
