@@ -26,7 +26,7 @@ from sklearn.linear_model import LogisticRegression
 
 from roleplay_api.services.coach import lexical, topics
 from roleplay_api.services.coach.embedding import get_embedder
-from roleplay_api.services.coach.router import ROUTER_FILE, Router
+from roleplay_api.services.coach.router import OTHER, ROUTER_FILE, Router
 from roleplay_api.services.coach.text import expand
 from tests.eval.corpus import HELD_OUT_WRITERS, ROOT
 from tests.eval.train import Lexicon
@@ -64,6 +64,25 @@ def fit(x: np.ndarray, grams: list[dict[int, float]], y: np.ndarray, kind: str) 
     )
 
 
+def softmax(z: np.ndarray) -> np.ndarray:
+    e = np.exp(z - z.max())
+    return e / e.sum()
+
+
+def _abstaining(got: np.ndarray, sure: np.ndarray, y: np.ndarray) -> None:
+    """What a floor on the router's confidence would do (below it, a topic becomes ``other``):
+    how many topic answers the buyer gives are right, and how many right ones it loses."""
+    topical = np.isin(y, topics.TOPICS)
+    for floor in (0.0, 0.3, 0.4, 0.5, 0.6, 0.7):
+        routed = np.where((sure < floor) & np.isin(got, topics.TOPICS), OTHER, got)
+        to_topic = np.isin(routed, topics.TOPICS)
+        print(
+            f"  floor {floor:.1f}: right {np.mean(routed == y):.3f}, topic answers right "
+            f"{np.mean(routed[to_topic] == y[to_topic]):.3f} ({to_topic.sum()}), topic "
+            f"questions answered {np.mean(routed[topical] == y[topical]):.3f}"
+        )
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--embedder", default="static")
@@ -79,7 +98,7 @@ def main(argv: list[str]) -> int:
     writers = np.array([q["writer"] for q in items])
     print(f"{len(items)} questions: {dict(Counter(y).most_common())}")
     if args.cv:
-        right = 0
+        got, sure = np.empty(len(y), dtype=object), np.zeros(len(y))
         for writer in sorted(set(writers)):
             train = writers != writer
             router = fit(
@@ -89,9 +108,10 @@ def main(argv: list[str]) -> int:
                 args.embedder,
             )
             for i in np.flatnonzero(~train):
-                got = router.labels[int(np.argmax(router.logits(x[i], grams[i])))]
-                right += got == y[i]
-        print(f"leave one writer out: {right / len(y):.3f} routed right")
+                p = softmax(router.logits(x[i], grams[i]))
+                got[i], sure[i] = router.labels[int(np.argmax(p))], float(p.max())
+        print(f"leave one writer out: {np.mean(got == y):.3f} routed right")
+        _abstaining(got, sure, y)
     if args.cv and not args.out:
         return 0
     out = args.out or str(shipped)

@@ -11,6 +11,7 @@ replies.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -159,9 +160,8 @@ def respond(
     elif reaction == "reask":
         topic = next((t for t in act.asked if t in state.facts), None)
         fact = _first_sentence(state.facts[topic]) if topic else ""
-        told = sum(fact.lower() in line.lower() for line in state.buyer_lines)
         # The fact once, and once again when asked again; after that, no third time.
-        said = bool(fact) and told < 2
+        said = bool(fact) and _told(fact, state) < 2
         if not (said and speak.say(lines(persona, "reask", "reactions"), "reask", fact=fact)):
             speak.say(lines(persona, "reask_again", "reactions"), "reask-again")
     elif reaction == "ignores" and "?" not in _last_line(state):
@@ -183,68 +183,160 @@ def respond(
         )
         return speak.text, Move(agreed=agreed)
 
-    answered: list[str] = []
     said = state.trainee_lines[-1] if state.trainee_lines else ""
+    # Won over: trust at the level's bar and no harm in this visit (as at the close).
+    won = state.trust >= d.agree_at and not any(a.harm for a in state.acts)
+    listening = reaction in _STILL_LISTENING
     asks = act.asks
-    for topic in act.asked[:2]:
-        if topic in state.facts and reaction == "reask":
-            continue  # the reaction above already gave the fact again
-        if topic in state.facts and topics.mentions_fact(said, state.facts[topic]):
-            # The trainee took the fact up ("so around two-ten a month: if the payment came in
-            # under that, would it change things?"): the question is about what follows.
-            if any(s.question and topics.proposes(s.text) for s in texts.split(said)):
-                asks = "proposal"
+    replied = said_yes = False
+    # A next step offered as a question ("Could I come by Thursday at six?") gets yes, maybe or
+    # no first; the facts it touches (when they are free, who attends) follow as the condition.
+    if listening and _offers_step(said) and set(act.asked) <= _STEP_TOPICS:
+        replied, said_yes = _answer_offer(speak, persona, won, state.trust)
+        asks = ""
+
+    answered: list[str] = []
+    for topic, fact in ((t, state.facts.get(t)) for t in _asked(act, said)):
+        if fact is not None:
+            if reaction == "reask":
+                continue  # the reaction above already gave the fact again
+            if _takes_up(said, fact):
+                # The trainee took the fact up ("so around two-ten a month: if the payment came
+                # in under that, would it change things?", "So we're set for Thursday at five?"):
+                # the question is a yes/no about what follows.
+                if _offers_step(said) or any(
+                    s.question and _CONFIRMS.search(s.text) for s in texts.split(said)
+                ):
+                    asks = asks or "proposal"
+                continue
+            # Asked again in other words, or a follow-up on it: the buyer says what it said,
+            # as a reminder, once; not as news in other words.
+            first = _first_sentence(fact)
+            if _told(first, state) < 2 and speak.say(
+                lines(persona, "reminder", "reactions"), f"remind-{topic}", fact=first
+            ):
+                answered.append(topic)
             continue
-        # A follow-up on a topic already answered ("does it spike in winter or summer?") gets
-        # the answer's other wording, which says more, when there is one not said yet.
         options = answers(persona, topic)
-        guarded = d.short_answers and state.trust < d.agree_at
-        if guarded:
+        if d.short_answers and state.trust < d.agree_at:  # a guarded buyer says the least
             options = [_first_sentence(o) for o in options]
         if speak.say(options, f"answer-{topic}"):
             answered.append(topic)
 
     # A question no topic covers is not let pass: a yes/no offer gets yes, maybe or no, any
-    # other a guarded "Why do you ask?" (unless a reaction to the reply came first). Won over:
-    # trust at the level's bar and no harm in this visit (as at the close).
-    won = state.trust >= d.agree_at and not any(a.harm for a in state.acts)
-    replied, said_yes = bool(answered), False
-    if not answered and asks and reaction in _STILL_LISTENING:
+    # other a guarded "Why do you ask?" (unless a reaction to the reply came first).
+    replied = replied or bool(answered)
+    if not replied and asks and listening:
         if asks == "proposal":
-            key = "yes" if won else "maybe" if state.trust >= 0 else "no"
-            replied = speak.say(lines(persona, key, "proposal"), f"proposal-{key}")
-            said_yes = replied and key == "yes"
+            replied, said_yes = _answer_offer(speak, persona, won, state.trust)
         elif not won and not settles:  # a won-over buyer does not deflect
             replied = speak.say(lines(persona, "open_question"), "open")
 
+    # One stance a turn, after the answer: a grudging step toward the trainee (an objection
+    # settled, or won over a little), or the next objection; never "that's fair" and a new
+    # objection in one breath, and no stock agreement tacked onto an answer.
+    # The persona's own softening line about what the trainee said ("A license I can check
+    # with the state is a start") may come before a demanding buyer's next objection; a stock
+    # one ("Okay, that's fair.") may not.
     settled: tuple[str, ...] = ()
     open_objection = state.open_objection
-    if settles and open_objection and act.harm is None:
+    settles = settles and open_objection is not None and act.harm is None
+    if settles:
         settled = (open_objection,)
-        if not said_yes:  # "Sure, we can do that." says it already
-            speak.say(lines(persona, "settled"), "settled")
+    own = [line for line in _variants(persona.get("softening")) if _about(line, said)]
+    quiet = replied or reaction is not None  # an answer or a reaction is the buyer's say
+    conceded = (won or settles) and not quiet and not said_yes and speak.say(own, "soft")
+    stock = False
+    if settles and not quiet and not conceded and not said_yes:
+        stock = speak.say(lines(persona, "settled"), "settled")
 
     raised = None
-    if won and not said_yes:  # "Sure, we can do that" needs no softening after it
-        own = [line for line in _variants(persona.get("softening")) if _about(line, said)]
-        # A stock "Okay, keep going." only where the buyer has nothing else to say: not tacked
-        # onto an answer.
-        speak.say(own, "soft") or (
-            not speak.parts and speak.say(_variants(general_lines()["softening"]), "soft-gen")
-        )
+    if act.harm:
+        speak.say(lines(persona, "hardening"), "hard")
+    elif said_yes or stock:
+        pass
+    elif won:
         if d.short_answers:  # a demanding buyer, won over a little, still has its say
             raised = _raise_next(state, set(settled), speak, unraised_only=True)
-    elif said_yes:
-        pass
-    elif not act.harm:
+        if raised is None and not quiet and not conceded:
+            speak.say(_variants(general_lines()["softening"]), "soft-gen")
+    else:
         raised = _raise_next(state, set(settled), speak)
         if raised is None and not replied:
             speak.say(lines(persona, "guarded"), "guarded")
-    else:
-        speak.say(lines(persona, "hardening"), "hard")
     if not speak.parts:
         speak.say(lines(persona, "guarded"), "guarded-last") or speak.say(["Hm."], "hm")
     return speak.text, Move(answered=tuple(answered), raised=raised, settled=settled)
+
+
+# What a next step offered as a question may touch: when, who attends, how to send it.
+_STEP_TOPICS = frozenset({"time", "decision", "info"})
+_WOULD = re.compile(r"\b(?:would|could|can|will|shall|may)\s+(?:you|we|i|the two of you)\b", re.I)
+_WHEN = re.compile(
+    r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day|\b(?:tonight|tomorrow|weekend|morning|"
+    r"afternoon|evening|next week)\b|\b\d{1,2}(?::\d\d)?\s*(?:am|pm|o'clock)\b",
+    re.IGNORECASE,
+)
+
+# A question that confirms what was agreed ("So we're set for Thursday at five?").
+_CONFIRMS = re.compile(
+    r"^\W*(?:so|okay|ok|great|and)?\W*(?:we'?re|we are|are we|is that|is it|that's|it's)\b"
+    r"[^?]*\b(?:set|still on|good|confirmed|a plan|a deal)\b",
+    re.IGNORECASE,
+)
+
+
+def _offers_step(said: str) -> bool:
+    """A question of the trainee's that offers a next step: a yes/no offer ("Want me to email
+    it?") or a visit at a time ("Could I come back Thursday at six?")."""
+    return any(
+        s.question
+        and (topics.proposes(s.text) or bool(_WOULD.search(s.text) and _WHEN.search(s.text)))
+        for s in texts.split(said)
+    )
+
+
+def _answer_offer(
+    speak: Speaker, persona: Mapping[str, Any], won: bool, trust: float
+) -> tuple[bool, bool]:
+    """Yes once won over, maybe while not cold, no while it is: (said something, said yes)."""
+    key = "yes" if won else "maybe" if trust >= 0 else "no"
+    replied = speak.say(lines(persona, key, "proposal"), f"proposal-{key}")
+    return replied, replied and key == "yes"
+
+
+# A question of two asks ("what your bill runs and what kind of roof you have?"): the topic the
+# words of the second name is asked too.
+_SECOND_ASK = re.compile(
+    r",?\s+(?:and|or|plus)\s+(?=(?:what|how|when|who|where|which|whether|if|is|are|do|does)\b)",
+    re.IGNORECASE,
+)
+
+
+def _asked(act: Act, said: str) -> list[str]:
+    """The topics to answer: the router's (the first two), and a second ask's topic."""
+    asked = list(act.asked[:2])
+    for sentence in texts.split(said):
+        if len(asked) >= 2 or not sentence.question:
+            continue
+        for clause in _SECOND_ASK.split(sentence.text)[1:]:
+            extra = [t for t in topics.lexical_topics(clause) if t not in asked]
+            asked += extra[:1]
+    return asked[:2]
+
+
+def _takes_up(said: str, fact: str) -> bool:
+    """The trainee's message uses what the buyer said: a figure or two of its distinctive words
+    (topics.mentions_fact), or one in a statement ("On Thursday I'd bring..." after "Thursday
+    after five"); a word the question itself asks about is not taken up."""
+    if topics.mentions_fact(said, fact):
+        return True
+    words = topics.keys(fact)[1] - topics.COMMON
+    return any(words & topics.keys(s.text)[1] for s in texts.split(said) if not s.question)
+
+
+def _told(fact: str, state: State) -> int:
+    return sum(fact.lower() in line.lower() for line in state.buyer_lines)
 
 
 def _last_line(state: State) -> str:

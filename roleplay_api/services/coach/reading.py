@@ -29,7 +29,8 @@ _STOCK = re.compile(
 _MONEY = re.compile(r"\$\s?\d|\b\d[\d,]*\s?(?:dollars|bucks|k|grand|percent|%)", re.IGNORECASE)
 _DISCOUNT = re.compile(
     r"\b(?:\d[\d,]*|\w+ (?:hundred|thousand|grand))\s*(?:dollars|bucks|k|grand|%|percent)?"
-    r"\s*off\b|\bdiscount|\bknock\w*\b[^.?!]*\boff\b|\bwaive|\brebate|\bprice match|"
+    r"\s*off\b|\bdiscount|\bknock\w*\b[^.?!]*\boff\b|\bwaive[sd]?\b|\bwaiving\b|\brebate|"
+    r"\bprice match|"
     r"\bcut (?:the|you a|my) (?:price|deal)|\btake\b[^.?!]{0,25}\boff\b|\bspecial price|"
     r"\bbetter (?:price|deal|rate)",
     re.IGNORECASE,

@@ -8,6 +8,7 @@ the eval corpus) is read again by the engine (``read_act``) or from its words (`
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -220,12 +221,19 @@ def buyer_move(line: str) -> Move:
     return Move(answered=topics.stated_topics(line), shut=_closes_door(line))
 
 
+# A buyer line that ends the conversation, in a written history: a goodbye, "please go", "we're
+# done here", "have a good day". "I have to go" is not one: a busy buyer says it and still
+# takes a better time.
+_CLOSES_DOOR = re.compile(
+    r"\b(?:good)?bye\b|closing the door|please (?:leave|go\b(?! (?:ahead|on)))|get off my"
+    r"|\b(?:we'?re|i'?m|we are|i am) (?:all )?done\b(?! with)|(?<!about )\bdone here\b"
+    r"|\bhave a (?:good|nice|great) (?:day|one|evening|night|afternoon)\b",
+    re.IGNORECASE,
+)
+
+
 def _closes_door(line: str) -> bool:
-    lowered = line.lower()
-    return any(
-        p in lowered
-        for p in ("goodbye", "closing the door", "please leave", "get off my", "we're done here")
-    )
+    return bool(_CLOSES_DOOR.search(line))
 
 
 ReadAct = Callable[[State, str], Act]

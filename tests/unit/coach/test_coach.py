@@ -681,6 +681,26 @@ def test_a_written_history_is_shut_only_where_the_buyer_says_so(coach):
     assert state.shut and state.shut_at == 2
 
 
+@pytest.mark.parametrize(
+    ("line", "shut"),
+    [
+        ("No, thanks. Have a good day.", True),
+        ("I'd rather not get into this, thanks anyway. Bye.", True),
+        ("I asked you to mail it, so please go.", True),
+        ("I'm done, please leave.", True),
+        ("We're done here.", True),
+        ("I'm on a work call, I have to go.", False),  # busy, not gone: takes a better time
+        ("I think we're about done here.", False),
+        ("I'm done with contractors like that.", False),
+        ("Please go ahead, what is it?", False),
+    ],
+)
+def test_a_written_buyer_line_closes_the_door_in_its_own_words(line, shut):
+    from roleplay_api.services.coach.state import buyer_move
+
+    assert buyer_move(line).shut is shut
+
+
 def test_the_buyer_softens_about_what_was_said_not_about_what_was_not():
     from roleplay_api.services.coach.buyer import _about
 
@@ -728,3 +748,79 @@ def test_an_invented_count_of_neighbours_is_capped_as_deception(coach):
         "month and love it. What would you want to check first?",
     )
     assert j.harm == "deception" and j.score <= 5, (j.score, j.feedback)
+
+
+def _buyer_after(coach, scenario, difficulty, messages):
+    """What the buyer said to each of the messages, played in turn."""
+    return [
+        j.response for j, _ in play_session(coach, bundled_brief(scenario), difficulty, messages)
+    ]
+
+
+def test_a_topic_asked_again_gets_a_reminder_not_news_in_other_words(coach):
+    lines = _buyer_after(
+        coach,
+        "already_have_provider",
+        "ROOKIE",
+        [
+            "That's good to hear. Who do you have now, and how has the service been?",
+            "A month is a long time to wait. How long have you been with them, by the way?",
+        ],
+    )
+    first = split(lines[0])[0].text
+    assert re.match(r"(Like I said|As I said|Same as I said before|As I mentioned)", lines[1])
+    assert first in lines[1], lines  # the same words, not a paraphrase said as news
+
+
+def test_two_asks_in_one_question_get_both_answers(coach):
+    lines = _buyer_after(
+        coach,
+        "just_mail_me",
+        "NIGHTMARE",
+        [
+            "Happy to send something. Would email or paper be better for you?",
+            "Email it is. Could you tell me roughly what your electric bill runs and what kind "
+            "of roof you have?",
+        ],
+    )
+    assert "one-seventy" in lines[1].lower() and "roof" in lines[1], lines[1]
+
+
+def test_a_visit_offered_at_a_time_gets_an_answer_to_the_offer_first(coach):
+    lines = _buyer_after(
+        coach,
+        "homeowner_objection",
+        "PRO",
+        [
+            "Fair, thirty thousand is a lot. What's your electric bill running these days?",
+            "If I wrote the monthly math next to your bill, could I bring it by Thursday at six?",
+        ],
+    )
+    yes_maybe_no = [
+        *lines_of("proposal", "yes"),
+        *lines_of("proposal", "maybe"),
+        *lines_of("proposal", "no"),
+    ]
+    assert any(lines[1].startswith(option) for option in yes_maybe_no), lines[1]
+
+
+def test_the_buyer_never_concedes_and_objects_in_one_breath(coach):
+    """No stock "that's fair" tacked onto an answer, and none followed by a new objection."""
+    from roleplay_api.services.coach.buyer import general_lines
+
+    stock = {*general_lines()["settled"], *general_lines()["softening"]}
+    for scenario in ("homeowner_objection", "bad_timing", "renter_not_owner", "hoa_rules"):
+        for level in DIFFICULTIES:
+            for line in _buyer_after(coach, scenario, level, STRONG[:4]):
+                said = [s.text for s in split(line)]
+                conceded = [i for i, s in enumerate(said) if s in stock]
+                assert not conceded or conceded == [len(said) - 1] or len(said) == 1, line
+
+
+def lines_of(*keys):
+    from roleplay_api.services.coach.buyer import general_lines
+
+    found = general_lines()
+    for key in keys:
+        found = found[key]
+    return list(found)
