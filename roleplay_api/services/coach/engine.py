@@ -146,7 +146,11 @@ class MeaningCoach:
                 for h in rubric.SKILLS
                 if h not in result.points
                 and result.harm is None
-                and (probs[h] >= HINT_DONE_AT or (h == "discover" and bool(asked)))
+                and (
+                    probs[h] >= HINT_DONE_AT
+                    or (h == "discover" and bool(asked))
+                    or (h == "acknowledge" and _echoes(reading, state.last_buyer_line))
+                )
             ),
             promises=features.promises(message),
             # the costliest first: the final feedback names a session's main cost by it
@@ -216,6 +220,8 @@ class MeaningCoach:
         # A reply that asks a question is not told to ask one; one that proposes a time is not
         # told to propose a next step; a good one is not told it left the objection standing.
         done = {
+            # an opening statement in the buyer's own words ("Absolutely, it can wait.")
+            "acknowledge": _echoes(seen.reading, state.last_buyer_line),
             "discover": seen.reading.questions > 0,
             "next_step": "time" in seen.act.asked or seen.act.asks == "proposal",
             "address": seen.result.total >= GOOD_REPLY,
@@ -319,6 +325,24 @@ def _leaves_gracefully(
 
 
 _PITCH = ("value", "feature_dump", "next_step", "premature_close")
+
+
+# Words too plain to show the buyer was heard.
+_PLAIN = re.compile(
+    r"the|and|you|your|you're|that|this|for|with|are|was|but|not|have|has|had|its|it's|our|all|"
+    r"any|can|get|got|just|one|out|now|too|very|what|when|who|how|why|yes"
+)
+
+
+def _echoes(reading: Reading, buyer_line: str) -> bool:
+    """The reply opens with a statement that takes up a word of the buyer's last line, before
+    going on: it showed it heard them, whatever the acknowledgement head made of it."""
+    first = reading.sentences[0] if reading.sentences else None
+    if first is None or first.question or len(reading.sentences) < 2:
+        return False
+    words = {w.strip("'") for w in re.findall(r"[a-z']{3,}", first.text.lower())}
+    theirs = {w.strip("'") for w in re.findall(r"[a-z']{3,}", buyer_line.lower())}
+    return any(not _PLAIN.fullmatch(w) for w in (words & theirs) - topics.COMMON)
 
 
 _THEIR_TERMS = re.compile(r"\b(?:bill|monthly|a month|per month)\b", re.IGNORECASE)

@@ -220,7 +220,14 @@ def final_feedback(
     if not improvements and reviewed:
         # A clean session still has a weakest reply: say what would have lifted it.
         low = min(reviewed, key=lambda r: (r.score, r.number))
-        lift = next((s for s in SKILL_HINTS if s in scenario.skills and s not in low.skills), None)
+        lift = next(
+            (
+                s
+                for s in SKILL_HINTS
+                if s in scenario.skills and s not in low.skills and s not in low.tried
+            ),
+            None,
+        )
         improvements.append(
             f"Your lowest reply was message {low.number} ({low.score}/{MAX_SCORE})"
             f"{_quoted(low.text)}" + (f": next time, {SKILL_HINTS[lift]}." if lift else ".")

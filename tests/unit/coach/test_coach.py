@@ -824,3 +824,14 @@ def lines_of(*keys):
     for key in keys:
         found = found[key]
     return list(found)
+
+
+def test_a_reply_opening_in_the_buyers_words_is_not_told_to_show_it_heard_them(coach):
+    j = coach.judge(
+        bundled_brief("hoa_rules"),
+        "ELITE",
+        [],
+        "I understand, nobody wants trouble with their HOA. Before we assume either way, do you "
+        "know what your HOA's rules actually say about solar?",
+    )
+    assert "heard the concern" not in j.feedback, j.feedback
