@@ -220,6 +220,9 @@ def respond(
         options = answers(persona, topic)
         if d.short_answers and state.trust < d.agree_at:  # a guarded buyer says the least
             options = [_first_sentence(o) for o in options]
+        # The wording about what was asked ("does the upstairs get hot?" gets the upstairs,
+        # not how long they have lived there), when one is.
+        options = [o for o in options if _about(o, said)] or options
         if speak.say(options, f"answer-{topic}"):
             answered.append(topic)
 
