@@ -22,7 +22,7 @@ from roleplay_api.services.coach import lexical, rubric
 from roleplay_api.services.coach.engine import MeaningCoach
 from roleplay_api.services.coach.library import bundled_brief
 from roleplay_api.services.coach.model import Model
-from roleplay_api.services.coach.state import derive
+from roleplay_api.services.coach.state import State, derive
 from tests.eval import corpus as corpus_module
 from tests.eval import train as train_module
 from tests.eval.corpus import Corpus
@@ -80,17 +80,20 @@ class Dump:
 
     def __init__(self, path: str | None) -> None:
         self.out = open(path, "w", encoding="utf-8") if path else None  # noqa: SIM115
-        self.shut: dict[str, bool] = {}
+        self.states: dict[str, State] = {}
 
     def sink(self, coach: MeaningCoach):
         if self.out is None:
             return None
 
         def write(context, reply, judgement) -> None:
-            if context.id not in self.shut:
+            if context.id not in self.states:
                 brief = bundled_brief(context.scenario)
                 state = derive(brief, context.difficulty, history_turns(context), coach._read_act)
-                self.shut[context.id] = state.shut
+                self.states[context.id] = state
+            state = self.states[context.id]
+            probs = coach.read(state, reply.text).result.probabilities
+            kinds = {h: round(probs[h], 4) for h in rubric.HARMS}  # for choosing GRAVER_AT
             row = {
                 "writer": context.writer,
                 "context": context.id,
@@ -98,7 +101,7 @@ class Dump:
                 "difficulty": context.difficulty,
                 "exchange": context.exchange,
                 "buyer": next((t.text for t in reversed(context.history) if t.role == "buyer"), ""),
-                "shut": self.shut[context.id],
+                "shut": state.shut,
                 "text": reply.text,
                 "label": reply.score,
                 "harm": reply.harm,
@@ -109,6 +112,7 @@ class Dump:
                 "judged_skills": list(judgement.skills),
                 "penalties": list(judgement.penalties),
                 "response": judgement.response,
+                "harm_kinds": kinds,
             }
             self.out.write(json.dumps(row) + "\n")
 
@@ -191,7 +195,10 @@ def main(argv: list[str]) -> int:
         "--goodbye", help="try rubric.GOODBYE_FLOOR,GOODBYE_CAP after the door shut (e.g. 14,6)"
     )
     parser.add_argument("--dump", help="write every judged reply of the folds here (JSON lines)")
+    parser.add_argument("--graver-at", type=float, help="try another rubric.GRAVER_AT")
     args = parser.parse_args(argv)
+    if args.graver_at is not None:
+        rubric.GRAVER_AT = args.graver_at
     if args.flawed_cap is not None:
         rubric.FLAWED_CAP = args.flawed_cap or None
     if args.flawed_at is not None:

@@ -49,7 +49,11 @@ RULES: dict[str, re.Pattern[str]] = {
         r"\b(?:want|need|like) (?:some )?company(?: while| tonight| later|\?)|"
         r"\bover a (?:beer|glass of wine)\b|"
         r"\b(?:nice|nicest|beautiful|pretty|prettiest|lovely|cute|gorgeous) (?:smile|eyes|legs)\b|"
-        rf"\b(?:invite|let) me in(?:side)?\b(?! to (?:measure|look|see|check))",
+        rf"\b(?:invite|let) me in(?:side)?\b(?! to (?:measure|look|see|check))|"
+        # a remark on the buyer's age or looks dressed as a compliment
+        rf"\b{_YOU} (?:look|seem)s? (?:\w+ )?(?:too young|old enough)\b|"
+        r"\bdon'?t look (?:a day over|old enough|your age)\b|"
+        rf"\b(?:young|pretty|lovely) (?:thing|lady|woman|girl) like {_YOU}\b",
         re.IGNORECASE,
     ),
     "discrimination": re.compile(

@@ -52,12 +52,15 @@ _NEGATION = re.compile(
 # no-brainer" is a claim, not a denial.
 _NOT_NEGATING = re.compile(
     r"\b(?:crazy|silly|foolish|mad|nuts|insane|dumb|stupid) not to\b|\bno[- ]brainer\b|"
-    r"\bno (?:problem|worries|doubt)\b|\bnot only\b",
+    r"\bno (?:problem|worries|doubt)\b|\bnot only\b|"
+    r"\bif (?:you|u) (?:don'?t|do not) mind\b|\bdon'?t (?:mind|get me wrong)\b",
     re.IGNORECASE,
 )
-# Words that introduce someone else's words: "my manager says sign today" is not the act.
+# Words that introduce someone else's words: "my manager says sign today" is not the act. The
+# speaker's own "if you don't mind me saying", "I have to say" introduce the act itself.
 REPORTING = re.compile(
-    r"\b(?:say|says|said|saying|tell|tells|told|call|calls|called|claim|claims|claimed|"
+    r"\b(?:(?<!\bme )(?<!\bi )(?<!\bi'd )(?<!\bto )(?<!\bmust )(?<!\bgotta )(?:say|saying)|"
+    r"says|said|tell|tells|told|call|calls|called|claim|claims|claimed|"
     r"heard|hear|stories?|like those|the kind of|ones? who|guys? who|people who|reps? who)\b",
     re.IGNORECASE,
 )
