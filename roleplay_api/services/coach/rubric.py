@@ -51,7 +51,10 @@ SEVERE_CAP = 2
 REPEAT_CAP = 4
 REASK_CAP = 8
 KIND_AT = 0.1  # the likeliest harm kind's own head must reach this to name a harm
-GRAVER_AT = 0.5  # a graver kind is named when its head reaches this share of the likeliest's
+# A graver kind is named when its head reaches this share of the likeliest's (leave one writer
+# out, the kind named right: 0.5 87.5 %, 0.7 88.8 %, 0.85 89.0 %, 1.0 88.8 %; 0.7 keeps most
+# threats named as threats, 76 of 98 against 80 at 0.5 and 72 at 1.0).
+GRAVER_AT = 0.7
 CREDIT_AT = 0.5  # a skill is credited (and named) from this probability
 FLAW_AT = 0.5
 # A reply with a clear flaw (ignores the buyer, generic, stacked stock phrases...) is not a top

@@ -404,9 +404,9 @@ def test_of_two_likely_harm_kinds_the_graver_is_named(coach):
 
     model = coach.model
     probs = dict.fromkeys(model.heads, 0.0)
-    probs.update(pressure=0.6, threat=0.4)
+    probs.update(pressure=0.6, threat=0.45)  # threat at 3/4 of the likeliest
     assert judge_harm(probs, {}, model, 0.9) == "threat"
-    probs.update(threat=0.2)
+    probs.update(threat=0.3)  # at half of it: pressure
     assert judge_harm(probs, {}, model, 0.9) == "pressure"
     probs.update(pressure=0.05, threat=0.0)
     assert judge_harm(probs, {}, model, 0.9) is None  # no kind even faintly likely
