@@ -260,11 +260,11 @@ def respond(
         pass
     elif won:
         if d.short_answers:  # a demanding buyer, won over a little, still has its say
-            raised = _raise_next(state, set(settled), speak, unraised_only=True)
+            raised = _raise_next(state, set(settled), speak, answered, unraised_only=True)
         if raised is None and not quiet and not conceded:
             speak.say(_variants(general_lines()["softening"]), "soft-gen")
     else:
-        raised = _raise_next(state, set(settled), speak)
+        raised = _raise_next(state, set(settled), speak, answered)
         if raised is None and not replied:
             speak.say(lines(persona, "guarded"), "guarded")
     if not speak.parts:
@@ -361,14 +361,23 @@ def _about(line: str, said: str) -> bool:
 
 
 def _raise_next(
-    state: State, settling: set[str], speak: Speaker, unraised_only: bool = False
+    state: State,
+    settling: set[str],
+    speak: Speaker,
+    answered: Sequence[str] = (),
+    unraised_only: bool = False,
 ) -> str | None:
-    """The next objection this buyer brings up: one not yet raised, allowed at this level."""
+    """The next objection this buyer brings up: one not yet raised, allowed at this level, and
+    not about what it has just answered ("Thursday after five is better" is not followed by
+    "Can you come back some other time?")."""
     index = DIFFICULTIES.index(state.difficulty)
     allowed = [o for o in objections(state.scenario.persona) if o.level <= index]
     open_ones = [o for o in allowed if o.id not in state.settled and o.id not in settling]
     for objection in open_ones:
         if objection.id in state.raised or _taken_up(objection, state):
+            continue
+        about = {t for said in objection.says for t in topics.stated_topics(said)}
+        if about and about <= set(answered):
             continue
         if speak.say(objection.says, f"raise-{objection.id}"):
             return objection.id
