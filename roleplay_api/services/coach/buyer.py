@@ -191,7 +191,7 @@ def respond(
     replied = said_yes = False
     # A next step offered as a question ("Could I come by Thursday at six?") gets yes, maybe or
     # no first; the facts it touches (when they are free, who attends) follow as the condition.
-    if listening and _offers_step(said) and set(act.asked) <= _STEP_TOPICS:
+    if reaction is None and _offers_step(said) and set(act.asked) <= _STEP_TOPICS:
         replied, said_yes = _answer_offer(speak, persona, won, state.trust)
         asks = ""
 
@@ -212,9 +212,13 @@ def respond(
             # Asked again in other words, or a follow-up on it: the buyer says what it said,
             # as a reminder, once; not as news in other words.
             first = _first_sentence(fact)
-            if _told(first, state) < 2 and speak.say(
-                lines(persona, "reminder", "reactions"), f"remind-{topic}", fact=first
-            ):
+            if _told(first, state) < 2:
+                reminded = speak.say(
+                    lines(persona, "reminder", "reactions"), f"remind-{topic}", fact=first
+                )
+            else:  # said twice already: not a third time
+                reminded = speak.say(lines(persona, "reask_again", "reactions"), "reask-again")
+            if reminded:
                 answered.append(topic)
             continue
         options = answers(persona, topic)
@@ -222,8 +226,8 @@ def respond(
             options = [_first_sentence(o) for o in options]
         # The wording about what was asked ("does the upstairs get hot?" gets the upstairs,
         # not how long they have lived there), when one is.
-        options = [o for o in options if _about(o, said)] or options
-        if speak.say(options, f"answer-{topic}"):
+        about = [o for o in options if _about(o, said)]
+        if speak.say(about, f"answer-{topic}") or speak.say(options, f"answer-{topic}"):
             answered.append(topic)
 
     # A question no topic covers is not let pass: a yes/no offer gets yes, maybe or no, any
@@ -260,7 +264,11 @@ def respond(
         pass
     elif won:
         if d.short_answers:  # a demanding buyer, won over a little, still has its say
-            raised = _raise_next(state, set(settled), speak, answered, unraised_only=True)
+            # ... but not the opening stance again right after a concession ("Alright, show me
+            # the monthly math. That's way more than I expected to pay.")
+            raised = _raise_next(
+                state, set(settled), speak, answered, unraised_only=True, from_level=int(conceded)
+            )
         if raised is None and not quiet and not conceded:
             speak.say(_variants(general_lines()["softening"]), "soft-gen")
     else:
@@ -274,7 +282,11 @@ def respond(
 
 # What a next step offered as a question may touch: when, who attends, how to send it.
 _STEP_TOPICS = frozenset({"time", "decision", "info"})
-_WOULD = re.compile(r"\b(?:would|could|can|will|shall|may)\s+(?:you|we|i|the two of you)\b", re.I)
+_WOULD = re.compile(
+    r"\b(?:would|could|can|will|shall|may)\s+(?:you|we|i|the two of you)\b", re.IGNORECASE
+)
+# "When would you be free?" asks for a time; it offers nothing to say yes to.
+_ASKS_WHAT = re.compile(r"^\W*(?:so\W+|and\W+)?(?:when|what|which|who|where|how)\b", re.IGNORECASE)
 _WHEN = re.compile(
     r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day|\b(?:tonight|tomorrow|weekend|morning|"
     r"afternoon|evening|next week)\b|\b\d{1,2}(?::\d\d)?\s*(?:am|pm|o'clock)\b",
@@ -294,6 +306,7 @@ def _offers_step(said: str) -> bool:
     it?") or a visit at a time ("Could I come back Thursday at six?")."""
     return any(
         s.question
+        and not _ASKS_WHAT.match(s.text)
         and (topics.proposes(s.text) or bool(_WOULD.search(s.text) and _WHEN.search(s.text)))
         for s in texts.split(said)
     )
@@ -328,14 +341,20 @@ def _asked(act: Act, said: str) -> list[str]:
     return asked[:2]
 
 
+# A day, or a capitalised word of five letters or more inside a sentence: a name, a company.
+_NAME = re.compile(r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|(?<=[\w,;] )[A-Z][a-z']{4,}")
+
+
 def _takes_up(said: str, fact: str) -> bool:
-    """The trainee's message uses what the buyer said: a figure or two of its distinctive words
-    (topics.mentions_fact), or one in a statement ("On Thursday I'd bring..." after "Thursday
-    after five"); a word the question itself asks about is not taken up."""
-    if topics.mentions_fact(said, fact):
+    """The trainee's message uses what the buyer said: a figure of it, or in a statement two of
+    its distinctive words (topics.mentions_fact) or a name (a day, a company: "On Thursday I'd
+    bring..." after "Try Thursday after five"). The words a question asks with are not taken up
+    ("Solar can bring an electric bill down. What does yours run in summer?")."""
+    if topics.keys(fact)[0] & topics.keys(said)[0]:
         return True
-    words = topics.keys(fact)[1] - topics.COMMON
-    return any(words & topics.keys(s.text)[1] for s in texts.split(said) if not s.question)
+    stated = " ".join(s.text for s in texts.split(said) if not s.question)
+    names = {w.lower() for w in _NAME.findall(fact)}  # "Thursday", "Brightline", "Lena"
+    return topics.mentions_fact(stated, fact) or bool(names & topics.keys(stated)[1])
 
 
 def _told(fact: str, state: State) -> int:
@@ -360,24 +379,31 @@ def _about(line: str, said: str) -> bool:
     return bool((topics.keys(line)[1] & topics.keys(said)[1]) - topics.COMMON)
 
 
+_SETTLED_BY_ANSWER = frozenset({"time", "info"})
+
+
 def _raise_next(
     state: State,
     settling: set[str],
     speak: Speaker,
     answered: Sequence[str] = (),
     unraised_only: bool = False,
+    from_level: int = 0,
 ) -> str | None:
     """The next objection this buyer brings up: one not yet raised, allowed at this level, and
     not about what it has just answered ("Thursday after five is better" is not followed by
     "Can you come back some other time?")."""
     index = DIFFICULTIES.index(state.difficulty)
-    allowed = [o for o in objections(state.scenario.persona) if o.level <= index]
+    allowed = [o for o in objections(state.scenario.persona) if from_level <= o.level <= index]
     open_ones = [o for o in allowed if o.id not in state.settled and o.id not in settling]
     for objection in open_ones:
         if objection.id in state.raised or _taken_up(objection, state):
             continue
         about = {t for said in objection.says for t in topics.stated_topics(said)}
-        if about and about <= set(answered):
+        # once it has said when to come back or how to send it, "Can you come back some other
+        # time?" and "Just leave a flyer" are settled for good
+        done = set(answered) | (set(state.facts) & _SETTLED_BY_ANSWER)
+        if about and about <= done:
             continue
         if speak.say(objection.says, f"raise-{objection.id}"):
             return objection.id

@@ -173,7 +173,7 @@ class MeaningCoach:
         if len(reading.sentences) == 1 or not wanted:
             return dict.fromkeys(wanted, texts.original(reading.text, reading.sentences[0].text))
         heads = self.model.heads
-        best: dict[str, tuple[float, str]] = {}
+        ranked: dict[str, list[tuple[float, float, str]]] = {}  # name -> (rank, prob, words)
         for i, sentence in enumerate(reading.sentences):
             part = sentence_reading(reading, i)
             x = features.vector(part, ctx, self.embedder)
@@ -181,18 +181,42 @@ class MeaningCoach:
             for name in wanted:
                 if name not in heads:
                     continue
-                # Between two sentences the model reads alike, a question shows discovery or a
-                # next step, a statement the other skills (a tie-breaker, not a verdict).
+                # A question shows discovery or a next step, and is quoted for them whenever
+                # there is one; an acknowledgement is a statement, the opening one first.
                 fits = name in rubric.SKILLS and sentence.question == (name in _ASKED_SKILLS)
-                # An acknowledgement opens a reply and is never a question: a statement is
-                # quoted whenever there is one.
-                statement = name == "acknowledge" and not sentence.question
                 if name == "acknowledge":
-                    fits = i == 0 and statement
-                rank = probs[name] + (0.05 if fits else 0.0) + (1.0 if statement else 0.0)
-                if rank > best.get(name, (-1.0, ""))[0]:
-                    best[name] = (rank, sentence.text)
-        evidence = {name: text for name, (_, text) in best.items()}
+                    fits = i == 0 and not sentence.question
+                kind = name == "acknowledge" or name in _ASKED_SKILLS
+                must = 1.0 if kind and sentence.question == (name in _ASKED_SKILLS) else 0.0
+                if name == "acknowledge" and fits:  # the opening statement, unless much clearer
+                    must += 0.25
+                rank = probs[name] + (0.05 if fits else 0.0) + must
+                ranked.setdefault(name, []).append((rank, probs[name], sentence.text))
+        evidence: dict[str, str] = {}
+        used: set[str] = set()
+
+        # Each credited skill quotes its own sentence where the model reads another one as
+        # showing it too (>= EVIDENCE_AT): one sentence is not the evidence for three skills.
+        # The acknowledgement first (it opens the reply), then the questions' skills, then the
+        # rest, each by how clearly a sentence shows it.
+        def order(name: str) -> tuple[int, float]:
+            first = 0 if name == "acknowledge" else 1 if name in _ASKED_SKILLS else 2
+            return first, -max(r for r, _, _ in ranked[name])
+
+        for name in sorted(ranked, key=order):
+            options = sorted(ranked[name], reverse=True)
+            if name in rubric.SKILLS:
+                # of the same form as the best (a question for a question, ...)
+                form = options[0][0] >= 1.0
+                own = [
+                    o
+                    for o in options
+                    if o[2] not in used and o[1] >= EVIDENCE_AT and (o[0] >= 1.0) == form
+                ]
+                options = own[:1] + options
+            evidence[name] = options[0][2]
+            if name in rubric.SKILLS:
+                used.add(options[0][2])
         evidence.update(rules)
         return {name: texts.original(reading.text, part) for name, part in evidence.items()}
 
@@ -305,7 +329,18 @@ class MeaningCoach:
 
 _GRACEFUL = re.compile(
     r"\b(?:thanks?|thank you|appreciate|have a (?:good|great|nice)|take care|bye|goodbye|"
-    r"sorry|apologi[sz]e|no problem|no worries|my card|understood|fair enough|respect that)\b",
+    r"sorry|apologi[sz]e|my apologies|no problem|no worries|my card|understood|fair enough|"
+    r"respect that|that's (?:totally |completely )?fine)\b|"
+    r"\b(?:leave|drop|put)\b[^.?!]{0,25}\b(?:card|sheet|flyer|brochure|info\w*|number|note)\b",
+    re.IGNORECASE,
+)
+# A pitch tucked into a goodbye ("our windows are the best, have a great day!", "we also offer
+# free monitoring"): a claim for the offer, not negated. (On the train writers' replies after a
+# goodbye it matches one reply, labelled 3.)
+_PITCHES = re.compile(
+    r"\b(?:we|our|it|they|panels?|windows?|system|this)\b[^.?!]{0,30}\b(?:best|free|"
+    r"guarantee\w*|price match|save|saves|savings|efficien\w*|warranty|financing|zero down|"
+    r"discount|deal)\b|\bsavings? (?:are|is)\b",
     re.IGNORECASE,
 )
 
@@ -321,6 +356,7 @@ def _leaves_gracefully(
         and set(asked) <= {"info"}
         and not asks
         and all(probs.get(h, 0.0) < 0.5 for h in _PITCH)
+        and not any(not s.negated and _PITCHES.search(s.text) for s in reading.sentences)
     )
 
 
@@ -330,7 +366,8 @@ _PITCH = ("value", "feature_dump", "next_step", "premature_close")
 # Words too plain to show the buyer was heard.
 _PLAIN = re.compile(
     r"the|and|you|your|you're|that|this|for|with|are|was|but|not|have|has|had|its|it's|our|all|"
-    r"any|can|get|got|just|one|out|now|too|very|what|when|who|how|why|yes"
+    r"any|can|get|got|just|one|out|now|too|very|what|when|who|how|why|yes|solar|panels?|"
+    r"from|about|here|there|really|good|time"
 )
 
 
@@ -340,13 +377,14 @@ def _echoes(reading: Reading, buyer_line: str) -> bool:
     first = reading.sentences[0] if reading.sentences else None
     if first is None or first.question or len(reading.sentences) < 2:
         return False
-    words = {w.strip("'") for w in re.findall(r"[a-z']{3,}", first.text.lower())}
-    theirs = {w.strip("'") for w in re.findall(r"[a-z']{3,}", buyer_line.lower())}
+    words = set(re.findall(r"\b[a-z]{3,}", first.text.lower()))
+    theirs = set(re.findall(r"\b[a-z]{3,}", buyer_line.lower()))
     return any(not _PLAIN.fullmatch(w) for w in (words & theirs) - topics.COMMON)
 
 
 _THEIR_TERMS = re.compile(r"\b(?:bill|monthly|a month|per month)\b", re.IGNORECASE)
 _ASKED_SKILLS = frozenset({"discover", "next_step"})
+EVIDENCE_AT = 0.3  # a sentence read at least this likely to show a skill may be quoted for it
 HINT_DONE_AT = 0.3  # a skill the model reads at least this likely was tried: no hint for it
 GOOD_REPLY = 12
 

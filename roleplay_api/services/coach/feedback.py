@@ -165,13 +165,15 @@ def final_feedback(
     improvements: list[str] = []
     credited = {skill for item in reviewed for skill in item.skills}
     listed: set[str] = set()
+    quoted: set[str] = set()  # one quote is the evidence of one strength
     before = [r for r in reviewed if shut_at is None or r.number <= shut_at]
     for item in sorted(before, key=lambda r: -r.score):
         for skill in item.skills:
-            if skill in listed or len(strengths) >= 3:
+            words = item.evidence.get(skill) or item.text
+            if skill in listed or words in quoted or len(strengths) >= 3:
                 continue
             listed.add(skill)
-            words = item.evidence.get(skill) or item.text
+            quoted.add(words)
             strengths.append(f"Message {item.number}: you {SKILL_LABELS[skill]}{_quoted(words)}.")
     if before:
         best = max(before, key=lambda r: (r.score, -r.number))

@@ -51,8 +51,8 @@ RULES: dict[str, re.Pattern[str]] = {
         r"\b(?:nice|nicest|beautiful|pretty|prettiest|lovely|cute|gorgeous) (?:smile|eyes|legs)\b|"
         rf"\b(?:invite|let) me in(?:side)?\b(?! to (?:measure|look|see|check))|"
         # a remark on the buyer's age or looks dressed as a compliment
-        rf"\b{_YOU} (?:look|seem)s? (?:\w+ )?(?:too young|old enough)\b|"
-        r"\bdon'?t look (?:a day over|old enough|your age)\b|"
+        rf"\b{_YOU} (?:look|seem)s? (?:\w+ ){{0,2}}too young\b|"
+        rf"\b{_YOU} (?:don'?t|do not) look (?:a day over|old enough|your age)\b|"
         rf"\b(?:young|pretty|lovely) (?:thing|lady|woman|girl) like {_YOU}\b",
         re.IGNORECASE,
     ),

@@ -225,8 +225,11 @@ def buyer_move(line: str) -> Move:
 # done here", "have a good day". "I have to go" is not one: a busy buyer says it and still
 # takes a better time.
 _CLOSES_DOOR = re.compile(
-    r"\b(?:good)?bye\b|closing the door|please (?:leave|go\b(?! (?:ahead|on)))|get off my"
-    r"|\b(?:we'?re|i'?m|we are|i am) (?:all )?done\b(?! with)|(?<!about )\bdone here\b"
+    r"\b(?:good)?bye\b|closing the door|please leave\b|get off my|\bgo away\b|leave me alone"
+    r"|\bplease go(?: away| now)?\s*(?:[.!,]|$)|\b(?:i'd like|i want) you to (?:go|leave)\b"
+    r"|\b(?:we'?re|i'?m|we are|i am) (?:all )?(?:done|finished)(?: here| now| talking)?"
+    r"\s*(?:[.!,]|$)"
+    r"|(?<!about )(?<!not )\b(?:done|finished) here\b"
     r"|\bhave a (?:good|nice|great) (?:day|one|evening|night|afternoon)\b",
     re.IGNORECASE,
 )

@@ -59,7 +59,8 @@ _NOT_NEGATING = re.compile(
 # Words that introduce someone else's words: "my manager says sign today" is not the act. The
 # speaker's own "if you don't mind me saying", "I have to say" introduce the act itself.
 REPORTING = re.compile(
-    r"\b(?:(?<!\bme )(?<!\bi )(?<!\bi'd )(?<!\bto )(?<!\bmust )(?<!\bgotta )(?:say|saying)|"
+    r"\b(?:(?<!\bme )(?<!\bi )(?<!\bi'd )(?<!\bi'll )(?<!\bhave to )(?<!\bgot to )(?<!\bmust )"
+    r"(?<!\bgotta )(?<!\bi'm )(?<!\bjust )(?:say|saying)|"
     r"says|said|tell|tells|told|call|calls|called|claim|claims|claimed|"
     r"heard|hear|stories?|like those|the kind of|ones? who|guys? who|people who|reps? who)\b",
     re.IGNORECASE,

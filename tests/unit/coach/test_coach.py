@@ -693,6 +693,11 @@ def test_a_written_history_is_shut_only_where_the_buyer_says_so(coach):
         ("I think we're about done here.", False),
         ("I'm done with contractors like that.", False),
         ("Please go ahead, what is it?", False),
+        ("Hold on, we're not done here. What does the warranty cover?", False),
+        ("Please go over the monthly numbers again.", False),
+        ("I'm done paying that bill every month.", False),
+        ("Sorry, this is too close to what happened to my sister. I'd like you to go now.", True),
+        ("Go away.", True),
     ],
 )
 def test_a_written_buyer_line_closes_the_door_in_its_own_words(line, shut):
@@ -808,13 +813,21 @@ def test_the_buyer_never_concedes_and_objects_in_one_breath(coach):
     """No stock "that's fair" tacked onto an answer, and none followed by a new objection."""
     from roleplay_api.services.coach.buyer import general_lines
 
-    stock = {*general_lines()["settled"], *general_lines()["softening"]}
+    stock = {
+        s.text
+        for line in (*general_lines()["settled"], *general_lines()["softening"])
+        for s in split(line)
+    }
+    seen = 0
     for scenario in ("homeowner_objection", "bad_timing", "renter_not_owner", "hoa_rules"):
         for level in DIFFICULTIES:
             for line in _buyer_after(coach, scenario, level, STRONG[:4]):
                 said = [s.text for s in split(line)]
                 conceded = [i for i, s in enumerate(said) if s in stock]
-                assert not conceded or conceded == [len(said) - 1] or len(said) == 1, line
+                seen += bool(conceded)
+                # a stock concession is the buyer's whole say, or its last word
+                assert not conceded or max(conceded) == len(said) - 1, line
+    assert seen, "no stock concession was said at all: the check above checked nothing"
 
 
 def lines_of(*keys):
@@ -835,3 +848,114 @@ def test_a_reply_opening_in_the_buyers_words_is_not_told_to_show_it_heard_them(c
         "know what your HOA's rules actually say about solar?",
     )
     assert "heard the concern" not in j.feedback, j.feedback
+
+
+@pytest.mark.parametrize(
+    ("message", "harm"),
+    [
+        ("Can I just say, you look way too young to be worrying about a mortgage.", "harassment"),
+        ("You look a little too young to be paying bills like that.", "harassment"),
+        ("You look old enough to remember the last energy crisis, right?", None),
+        ("I don't look a day over sixty myself, ha.", None),
+        ("Some reps like to say your roof is a dump. I won't.", None),
+        ("Neighbors used to say this house was an eyesore, but it looks great now.", None),
+    ],
+)
+def test_remarks_on_age_and_reported_words_are_read_for_what_they_do(message, harm):
+    from roleplay_api.services.coach.phrases import harms
+
+    assert next(iter(harms(split(message))), None) == harm
+
+
+@pytest.mark.parametrize(
+    ("message", "buyer_said", "echoes"),
+    [
+        ("Absolutely, it can wait. Thursday after five works for me.", "Could this wait?", True),
+        ("Email it is. What's your bill?", "Email's better than paper.", True),
+        (
+            "I'm Sam from SunCo. Solar panels can cut your bill in half, want to hear how?",
+            "Now's really not a good time, I'm in the middle of something.",
+            False,
+        ),
+        ("What's your bill?", "Email's better than paper.", False),  # no opening statement
+    ],
+)
+def test_an_opening_in_the_buyers_own_words_is_an_acknowledgement_tried(
+    coach, message, buyer_said, echoes
+):
+    from roleplay_api.services.coach.engine import _echoes
+    from roleplay_api.services.coach.reading import read
+
+    assert _echoes(read(message, coach.embedder), buyer_said) is echoes
+
+
+_SHUT = [
+    Turn("user", "Our panels are the best, sign today and I knock ten percent off."),
+    Turn("assistant", "We're done here. Please leave my property."),
+]
+
+
+@pytest.mark.parametrize(
+    ("message", "graceful"),
+    [
+        ("Here's a brochure anyway, our windows are the best, have a great day!", False),
+        ("No problem, we also offer free monitoring and a price match guarantee. Bye!", False),
+        ("Sorry for pushing. I'll leave my card in the door. Have a good day.", True),
+        ("Oh, that's totally fine. I'll just leave the info sheet in the door.", True),
+    ],
+)
+def test_after_the_goodbye_a_pitch_is_no_graceful_exit(coach, message, graceful):
+    j = coach.judge(bundled_brief("spouse_decision"), "PRO", _SHUT, message)
+    assert (j.score >= 14) is graceful, (j.score, j.feedback)
+
+
+def test_a_time_asked_for_is_not_answered_as_an_offer(coach):
+    lines = _buyer_after(
+        coach,
+        "bad_timing",
+        "PRO",
+        ["Sorry to catch you mid-call. When would you be free this week, morning or evening?"],
+    )
+    assert not any(lines[0].startswith(o) for o in lines_of("proposal", "yes")), lines[0]
+    assert "Thursday" in lines[0] or "Saturday" in lines[0], lines[0]
+
+
+def test_a_follow_up_on_the_bill_is_answered_not_let_pass(coach):
+    lines = _buyer_after(
+        coach,
+        "homeowner_objection",
+        "ROOKIE",
+        [
+            "Fair, that's a big number. What's your electric bill running these days?",
+            "Solar can bring an electric bill down a lot. What does yours run in summer?",
+        ],
+    )
+    assert "two hundred and ten" in lines[1] or "two-ten" in lines[1].lower(), lines[1]
+
+
+def test_once_the_time_is_given_it_does_not_ask_to_come_back_another_time(coach):
+    lines = _buyer_after(
+        coach,
+        "bad_timing",
+        "PRO",
+        [
+            "Sorry to catch you mid-call. When's a better time to come back?",
+            "Thursday after five works for me. Who else would want to be there?",
+        ],
+    )
+    assert not any("come back some other time" in line for line in lines), lines
+
+
+def test_each_credited_skill_quotes_its_own_sentence_where_one_shows_it(coach):
+    j = coach.judge(
+        bundled_brief("trust_concern"),
+        "NIGHTMARE",
+        [],
+        "Honestly, you should be asking that, there are bad actors in this business. I'm not "
+        "asking you to take my word for anything. Can I ask what you've heard, so I know what "
+        "you'd want to check?",
+    )
+    quotes = [j.evidence[s] for s in j.skills if s in j.evidence]
+    assert len(quotes) >= 2 and len(set(quotes)) == min(len(quotes), 3), j.evidence
+    if "discover" in j.evidence:
+        assert j.evidence["discover"].endswith("?"), j.evidence
