@@ -335,12 +335,14 @@ _GRACEFUL = re.compile(
     re.IGNORECASE,
 )
 # A pitch tucked into a goodbye ("our windows are the best, have a great day!", "we also offer
-# free monitoring"): a claim for the offer, not negated. (On the train writers' replies after a
-# goodbye it matches one reply, labelled 3.)
+# free monitoring", "the offer is valid tomorrow too"): a claim for the offer, not negated. (On
+# the train writers' replies after a goodbye it matches six, labelled 1 to 3.)
 _PITCHES = re.compile(
     r"\b(?:we|our|it|they|panels?|windows?|system|this)\b[^.?!]{0,30}\b(?:best|free|"
     r"guarantee\w*|price match|save|saves|savings|efficien\w*|warranty|financing|zero down|"
-    r"discount|deal)\b|\bsavings? (?:are|is)\b",
+    r"discount|deal)\b|\bsavings? (?:are|is)\b|"
+    r"\b(?:offer|deal|price|pricing|discount|rebate)\b[^.?!]{0,25}\b(?:valid|good (?:until|till|"
+    r"through|for)|ends?|expires?|stands|still on|only)\b",
     re.IGNORECASE,
 )
 
