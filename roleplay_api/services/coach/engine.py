@@ -181,14 +181,15 @@ class MeaningCoach:
             for name in wanted:
                 if name not in heads:
                     continue
-                # A question shows discovery or a next step, and is quoted for them whenever
-                # there is one; an acknowledgement is a statement, the opening one first.
+                # Discovery quotes a question whenever there is one, an acknowledgement a
+                # statement (the opening one, unless another is much clearer); a next step
+                # prefers a question, but is often a statement with "Would that work?" after it.
                 fits = name in rubric.SKILLS and sentence.question == (name in _ASKED_SKILLS)
                 if name == "acknowledge":
                     fits = i == 0 and not sentence.question
-                kind = name == "acknowledge" or name in _ASKED_SKILLS
-                must = 1.0 if kind and sentence.question == (name in _ASKED_SKILLS) else 0.0
-                if name == "acknowledge" and fits:  # the opening statement, unless much clearer
+                formal = name in ("acknowledge", "discover")
+                must = 1.0 if formal and sentence.question == (name == "discover") else 0.0
+                if name == "acknowledge" and fits:
                     must += 0.25
                 rank = probs[name] + (0.05 if fits else 0.0) + must
                 ranked.setdefault(name, []).append((rank, probs[name], sentence.text))
