@@ -272,7 +272,7 @@ def respond(
         if raised is None and not quiet and not conceded:
             speak.say(_variants(general_lines()["softening"]), "soft-gen")
     else:
-        raised = _raise_next(state, set(settled), speak, answered)
+        raised = _raise_next(state, set(settled), speak, answered, from_level=int(conceded))
         if raised is None and not replied:
             speak.say(lines(persona, "guarded"), "guarded")
     if not speak.parts:
