@@ -196,7 +196,7 @@ def respond(
         asks = ""
 
     answered: list[str] = []
-    for topic, fact in ((t, state.facts.get(t)) for t in _asked(act, said)):
+    for topic, fact in ((t, state.facts.get(t)) for t in _asked(act, said, state)):
         if fact is not None:
             if reaction == "reask":
                 continue  # the reaction above already gave the fact again
@@ -285,6 +285,8 @@ _STEP_TOPICS = frozenset({"time", "decision", "info"})
 _WOULD = re.compile(
     r"\b(?:would|could|can|will|shall|may)\s+(?:you|we|i|the two of you)\b", re.IGNORECASE
 )
+# A question that asks when: "When's...", "so when does...", "..., when does it renew?"
+_ASKS_WHEN = re.compile(r"(?:^|[,;:-])\W*(?:\w+\W+){0,2}?when(?:'s|s)?\b", re.IGNORECASE)
 # "When would you be free?" asks for a time; it offers nothing to say yes to.
 _ASKS_WHAT = re.compile(r"^\W*(?:so\W+|and\W+)?(?:when|what|which|who|where|how)\b", re.IGNORECASE)
 _WHEN = re.compile(
@@ -329,9 +331,18 @@ _SECOND_ASK = re.compile(
 )
 
 
-def _asked(act: Act, said: str) -> list[str]:
-    """The topics to answer: the router's (the first two), and a second ask's topic."""
-    asked = list(act.asked[:2])
+def _asked(act: Act, said: str, state: State) -> list[str]:
+    """The topics to answer: the router's (the first two), and a second ask's topic. A "when"
+    question routed to a topic already answered asks when ("When's your contract up?" after
+    "Brightline, six years"; "When does the committee meet?"): the answer, or the reminder, is
+    about time."""
+    when = any(s.question and _ASKS_WHEN.search(s.text) for s in texts.split(said))
+    asked: list[str] = []
+    for topic in act.asked[:2]:
+        if when and topic in state.facts:
+            topic = "time"
+        if topic not in asked:
+            asked.append(topic)
     for sentence in texts.split(said):
         if len(asked) >= 2 or not sentence.question:
             continue

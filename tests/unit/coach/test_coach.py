@@ -959,3 +959,18 @@ def test_each_credited_skill_quotes_its_own_sentence_where_one_shows_it(coach):
     assert len(quotes) >= 2 and len(set(quotes)) == min(len(quotes), 3), j.evidence
     if "discover" in j.evidence:
         assert j.evidence["discover"].endswith("?"), j.evidence
+
+
+def test_a_when_question_on_a_topic_already_answered_asks_when(coach):
+    lines = _buyer_after(
+        coach,
+        "already_have_provider",
+        "NIGHTMARE",
+        [
+            "Good to hear you're covered. Who are you with, and how's it been going with them?",
+            "Six years is a good run. When's your contract up? I could have a side by side ready.",
+            "Cool. So I don't waste your time, when does it actually come up for renewal?",
+        ],
+    )
+    assert "March" in lines[1], lines[1]
+    assert "March" in lines[2] and "Brightline" not in lines[2], lines[2]
