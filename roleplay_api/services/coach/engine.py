@@ -337,11 +337,12 @@ _GRACEFUL = re.compile(
 )
 # A pitch tucked into a goodbye ("our windows are the best, have a great day!", "we also offer
 # free monitoring", "the offer is valid tomorrow too"): a claim for the offer, not negated. (On
-# the train writers' replies after a goodbye it matches six, labelled 1 to 3.)
+# the train writers' replies after a goodbye it matches eight, labelled 1 to 3.)
 _PITCHES = re.compile(
     r"\b(?:we|our|it|they|panels?|windows?|system|this)\b[^.?!]{0,30}\b(?:best|free|"
     r"guarantee\w*|price match|save|saves|savings|efficien\w*|warranty|financing|zero down|"
-    r"discount|deal)\b|\bsavings? (?:are|is)\b|"
+    r"discount|deal)\b|\bsavings? (?:are|is)\b|\bsave (?:you )?(?:money|big|a lot|a ton)\b|"
+    r"\bsavings?\b[^.?!]{0,20}\b(?:big|huge|great|real|massive)\b|"
     r"\b(?:offer|deal|price|pricing|discount|rebate)\b[^.?!]{0,25}\b(?:valid|good (?:until|till|"
     r"through|for)|ends?|expires?|stands|still on|only)\b",
     re.IGNORECASE,

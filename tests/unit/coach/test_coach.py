@@ -900,6 +900,8 @@ _SHUT = [
     [
         ("Here's a brochure anyway, our windows are the best, have a great day!", False),
         ("No problem, we also offer free monitoring and a price match guarantee. Bye!", False),
+        ("Okay, but the savings really could be big. Thanks for your time!", False),
+        ("Here's my card, call us if you ever want to save money!! Bye", False),
         ("Sorry for pushing. I'll leave my card in the door. Have a good day.", True),
         ("Oh, that's totally fine. I'll just leave the info sheet in the door.", True),
     ],
