@@ -17,6 +17,7 @@ from roleplay_api.difficulty import DIFFICULTIES
 from roleplay_api.services.coach.base import MAX_SCORE
 from roleplay_api.services.coach.features import REPEAT_AT, Context
 from roleplay_api.services.coach.model import Model, score_features
+from roleplay_api.services.coach.reading import SIGN_NAMES
 from roleplay_api.services.coach.state import SEVERE_HARMS
 
 SKILLS = (
@@ -61,6 +62,12 @@ FLAW_AT = 0.5
 # reply: of the train writers' 2,430 replies labelled with a flaw, trainers scored one above 13.
 FLAWED_CAP: int | None = 13
 FLAWED_AT = 0.5  # the flaw's head must reach this
+# Three stock phrases or more ("I hear you, I totally understand, that makes sense...") earn
+# little more than one: such a reply is held to STOCK_STACK_CAP. Of the train writers' 46 replies
+# with three or more, trainers scored none above 8 (and the coach, out of fold, none above 6:
+# the cap changes no train figure); hand-played gaming sessions had scored 8-13.
+STOCK_STACK_AT = 3
+STOCK_STACK_CAP: int | None = 8
 # Once the buyer has said goodbye, the only good reply is a short, graceful exit (thanks, a way
 # to reach you, no pitch, no question but whether to leave something): it earns at least
 # GOODBYE_FLOOR; anything else ignores the goodbye and is held to GOODBYE_CAP. (The train
@@ -79,6 +86,11 @@ class Score:
     capped_by: str | None  # "harm", "repeat", "reask", another flaw or None
     flaws: tuple[str, ...] = ()
     probabilities: dict[str, float] = field(default_factory=dict)
+
+
+def _stock_phrases(signs: np.ndarray) -> int:
+    """How many stock phrases the reply stacks (reading.SIGN_NAMES: capped at 4, over 4)."""
+    return round(float(signs[SIGN_NAMES.index("stock_phrases")]) * 4)
 
 
 def judge_harm(
@@ -152,6 +164,15 @@ def score(
     elif reask and total > REASK_CAP:
         costs["reask"] = costs.get("reask", 0) + total - REASK_CAP
         total, capped_by = REASK_CAP, "reask"
+    elif (
+        STOCK_STACK_CAP is not None
+        and _stock_phrases(signs) >= STOCK_STACK_AT
+        and (total > STOCK_STACK_CAP)
+    ):
+        costs["stock_stack"] = costs.get("stock_stack", 0) + total - STOCK_STACK_CAP
+        total, capped_by = STOCK_STACK_CAP, "stock_stack"
+        if "stock_stack" not in flaws:
+            flaws.append("stock_stack")
     elif FLAWED_CAP is not None and total > FLAWED_CAP:
         clear = [f for f in flaws if probs.get(f, 0.0) >= FLAWED_AT]
         if clear:

@@ -976,3 +976,14 @@ def test_a_when_question_on_a_topic_already_answered_asks_when(coach):
     )
     assert "March" in lines[1], lines[1]
     assert "March" in lines[2] and "Brightline" not in lines[2], lines[2]
+
+
+def test_a_stack_of_stock_phrases_earns_little_whatever_else_it_does(coach):
+    j = coach.judge(
+        bundled_brief("bad_past_contractor"),
+        "ROOKIE",
+        [],
+        "I hear you, I totally understand, that makes sense. What happened with the last "
+        "contractor? No pressure at all. Would Saturday work?",
+    )
+    assert j.score <= 8 and "stock phrases" in j.feedback, (j.score, j.feedback)
