@@ -24,7 +24,7 @@ from roleplay_api.difficulty import DIFFICULTIES, level
 from roleplay_api.services.coach import text as texts
 from roleplay_api.services.coach import topics
 from roleplay_api.services.coach.base import MAX_EXCHANGES
-from roleplay_api.services.coach.state import Act, Move, State, opening_line
+from roleplay_api.services.coach.state import Act, Move, State
 
 # The reaction the buyer leads with, most serious first.
 _REACTION_ORDER = (
@@ -164,7 +164,7 @@ def respond(
         said = bool(fact) and _told(fact, state) < 2
         if not (said and speak.say(lines(persona, "reask", "reactions"), "reask", fact=fact)):
             speak.say(lines(persona, "reask_again", "reactions"), "reask-again")
-    elif reaction == "ignores" and "?" not in _last_line(state):
+    elif reaction == "ignores" and "?" not in state.last_buyer_line:
         # "That's not what I asked" only when the buyer did ask something
         speak.say(lines(persona, "ignores_statement", "reactions"), reaction)
     elif reaction:
@@ -370,11 +370,6 @@ def _takes_up(said: str, fact: str) -> bool:
 
 def _told(fact: str, state: State) -> int:
     return sum(fact.lower() in line.lower() for line in state.buyer_lines)
-
-
-def _last_line(state: State) -> str:
-    """What the buyer said last, before this reply (the opening line at first)."""
-    return state.buyer_lines[-1] if state.buyer_lines else opening_line(state.scenario)
 
 
 def _taken_up(objection: Objection, state: State) -> bool:
