@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from roleplay_api.services.coach import text as texts
 from roleplay_api.services.coach.text import QUOTED, REPORTING, Sentence
 
 _YOU = r"(?:you|your|you're|ur|u|ya)"
@@ -140,7 +141,7 @@ def harms(sentences: list[Sentence]) -> dict[str, str]:
             # so does reporting them ("my manager says sign tonight", "they call it 'free
             # solar'"); a reporting word after them does not ("ur really pretty, has anyone
             # told u that").
-            if sentence.negated and _negated_before(sentence.text, match.start()):
+            if sentence.negated and texts.negated_before(sentence.text, match.start()):
                 continue
             if sentence.quoting and _reported(sentence.text, match.start(), match.end()):
                 continue
@@ -152,19 +153,4 @@ def _reported(text: str, start: int, end: int) -> bool:
     """The words at text[start:end] are inside quotation marks or follow a reporting word."""
     if any(q.start() < end and start < q.end() for q in QUOTED.finditer(text)):
         return True
-    return bool(REPORTING.search(_clause_before(text, start)))
-
-
-_NEGATOR = re.compile(
-    r"\b(?:not|never|no|won't|wont|don't|dont|doesn't|didn't|isn't|aren't|can't|cannot|"
-    r"wouldn't|shouldn't|without|nobody|zero)\b|n't\b",
-    re.IGNORECASE,
-)
-
-
-def _clause_before(text: str, at: int) -> str:
-    return re.split(r"\b(?:but|however|though|although)\b|;", text[:at], flags=re.I)[-1]
-
-
-def _negated_before(text: str, at: int) -> bool:
-    return bool(_NEGATOR.search(_clause_before(text, at)))
+    return bool(REPORTING.search(texts.clause_before(text, start)))

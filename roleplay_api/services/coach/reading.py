@@ -35,6 +35,17 @@ _DISCOUNT = re.compile(
     r"\bbetter (?:price|deal|rate)",
     re.IGNORECASE,
 )
+
+
+def _discount(text: str) -> bool:
+    """Money off offered, not denied ("we can waive the fee"; not "I can't waive the fee")."""
+    return any(
+        not texts.negated_before(s.text, m.start())
+        for s in texts.split(text)
+        for m in _DISCOUNT.finditer(s.text)
+    )
+
+
 _YOU = re.compile(r"\b(?:you|your|you're|yours|you've|you'd|ya|u|ur)\b", re.IGNORECASE)
 _ME = re.compile(r"\b(?:i|i'm|me|my|we|our|us|we're|i've|i'd|i'll)\b", re.IGNORECASE)
 
@@ -111,7 +122,7 @@ def read(message: str, embedder: Embedder) -> Reading:
         stock_phrases=len(_STOCK.findall(message)),
         shouting=texts.shouting(message),
         money=bool(_MONEY.search(message)),
-        discount=bool(_DISCOUNT.search(message)),
+        discount=_discount(message),
     )
 
 
@@ -139,5 +150,5 @@ def sentence_reading(reading: Reading, i: int) -> Reading:
         stock_phrases=len(_STOCK.findall(sentence.text)),
         shouting=texts.shouting(sentence.text),
         money=bool(_MONEY.search(sentence.text)),
-        discount=bool(_DISCOUNT.search(sentence.text)),
+        discount=_discount(sentence.text),
     )

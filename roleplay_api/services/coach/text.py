@@ -65,6 +65,25 @@ REPORTING = re.compile(
     r"heard|hear|stories?|like those|the kind of|ones? who|guys? who|people who|reps? who)\b",
     re.IGNORECASE,
 )
+# What a phrase rule takes for a negation before its words ("I'll never ask for your social").
+_NEGATOR = re.compile(
+    r"\b(?:not|never|no|won't|wont|don't|dont|doesn't|didn't|isn't|aren't|can't|cannot|"
+    r"wouldn't|shouldn't|without|nobody|zero)\b|n't\b",
+    re.IGNORECASE,
+)
+
+
+def clause_before(text: str, at: int) -> str:
+    """The words of ``text`` before ``at``, back to a "but", "however" or ";"."""
+    return re.split(r"\b(?:but|however|though|although)\b|;", text[:at], flags=re.I)[-1]
+
+
+def negated_before(text: str, at: int) -> bool:
+    """A negation in the clause before ``at`` ("I can't waive the fee"; not "you'd be crazy
+    not to", "if you don't mind me saying")."""
+    return bool(_NEGATOR.search(_NOT_NEGATING.sub(" ", clause_before(text, at))))
+
+
 QUOTED = re.compile(r"[\"“”]([^\"“”]{2,})[\"“”]|(?:^|[\s(])'(\S.{3,}?\S)'(?=[\s.,!?;:)]|$)")
 MAX_SENTENCES = 8
 
