@@ -139,18 +139,22 @@ def _first_sentence(line: str) -> str:
 
 
 def respond(
-    state: State, act: Act, *, settles: bool, was_shut: bool, seed: str
+    state: State, act: Act, *, settles: bool, was_shut: bool, seed: str, parting: bool = False
 ) -> tuple[str, Move]:
     """The buyer's reply to the trainee message just folded into ``state`` (apply_act).
 
     ``settles``: the reply dealt with the buyer's open objection; ``was_shut``: the buyer had
-    already ended the conversation before this message.
+    already ended the conversation before this message; ``parting``: the message leaves
+    gracefully after it did (a civil goodbye back, not another "please go").
     """
     persona = state.scenario.persona
     d = level(state.difficulty)
     speak = Speaker(state, seed)
     if was_shut:
-        speak.say(lines(persona, "after_goodbye"), "after") or speak.say(["..."], "dots")
+        key = "parting" if parting and act.harm is None else "after_goodbye"
+        speak.say(lines(persona, key), "after") or speak.say(
+            lines(persona, "after_goodbye"), "after-again"
+        ) or speak.say(["..."], "dots")
         return speak.text, Move(shut=True)
 
     reaction = _reaction(act)

@@ -262,7 +262,7 @@ class MeaningCoach:
         apply_act(state, seen.act, message)
         seed = f"{scenario.id}|{difficulty}|{state.exchange}|{message}"
         response, move = buyer.respond(
-            state, seen.act, settles=settles, was_shut=was_shut, seed=seed
+            state, seen.act, settles=settles, was_shut=was_shut, seed=seed, parting=seen.graceful
         )
         result = seen.result
         feedback = message_feedback(result, seen.evidence, hints)

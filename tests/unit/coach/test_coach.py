@@ -987,3 +987,65 @@ def test_a_stack_of_stock_phrases_earns_little_whatever_else_it_does(coach):
         "contractor? No pressure at all. Would Saturday work?",
     )
     assert j.score <= 8 and "stock phrases" in j.feedback, (j.score, j.feedback)
+
+
+@pytest.mark.parametrize(
+    ("message", "parting"),
+    [
+        ("Sorry for pushing. I'll leave my card in the door. Have a good day.", True),
+        ("Understood, thanks for your time.", True),
+        ("Here's a brochure anyway, our windows are the best, have a great day!", False),
+        ("Come on, just tell me what your bill is.", False),
+    ],
+)
+def test_after_the_goodbye_a_graceful_exit_gets_a_civil_parting(coach, message, parting):
+    j = coach.judge(bundled_brief("spouse_decision"), "PRO", _SHUT, message)
+    assert (j.response in lines_of("parting")) is parting, j.response
+    assert (j.response in lines_of("after_goodbye")) is not parting, j.response
+    assert "?" not in j.response
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        "spouse_decision",
+        "already_have_provider",
+        "renter_not_owner",
+        "hoa_rules",
+        "bad_past_contractor",
+        "just_mail_me",
+        "homeowner_objection",
+        "general_objection",
+    ],
+)
+def test_how_long_they_have_lived_there_is_answered(coach, scenario):
+    line = _buyer_after(coach, scenario, "BEGINNER", ["How long have you lived here?"])[0]
+    assert re.search(r"\byears?\b|\bsince\b", line), line
+
+
+@pytest.mark.parametrize(
+    ("message", "discount"),
+    [
+        ("We can waive the permit fee for you.", True),
+        ("I could take five hundred off if that helps.", True),
+        ("I can't waive the permit fee, but I can show you what it covers.", False),
+        ("I won't knock anything off, the price is the price.", False),
+        ("There's no discount, but we can waive the permit fee.", True),
+    ],
+)
+def test_money_off_denied_is_no_discount(message, discount):
+    from roleplay_api.services.coach.reading import _discount
+
+    assert _discount(message) is discount
+
+
+def test_a_phrase_rule_is_not_undone_by_words_that_do_not_negate():
+    from roleplay_api.services.coach import phrases
+
+    # "if you don't mind me saying" introduces the remark; it does not deny it
+    remark = (
+        "If you don't mind me saying, you look far too young to be worrying about a mortgage, "
+        "don't you think?"
+    )
+    assert "harassment" in phrases.harms(split(remark))
+    assert not phrases.harms(split("I would never say you look too young to own a home."))
