@@ -88,6 +88,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--embedder", default="static")
     parser.add_argument("--cv", action="store_true", help="leave-one-writer-out accuracy")
     parser.add_argument("--out", help="where to write the router (default: the shipped file)")
+    parser.add_argument(
+        "--report-writers",
+        help="with --cv, also the accuracy on these writers' folds (comma-separated), e.g. to "
+        "compare a file that gained writers on the writers both have",
+    )
     args = parser.parse_args(argv)
     shipped = Path(__file__).parents[2] / "roleplay_api" / "data" / ROUTER_FILE
     items = load()
@@ -111,6 +116,9 @@ def main(argv: list[str]) -> int:
                 p = softmax(router.logits(x[i], grams[i]))
                 got[i], sure[i] = router.labels[int(np.argmax(p))], float(p.max())
         print(f"leave one writer out: {np.mean(got == y):.3f} routed right")
+        if args.report_writers:
+            mine = np.isin(writers, args.report_writers.split(","))
+            print(f"  on {args.report_writers}: {np.mean(got[mine] == y[mine]):.3f} routed right")
         _abstaining(got, sure, y)
     if args.cv and not args.out:
         return 0
