@@ -188,6 +188,9 @@ def respond(
         return speak.text, Move(agreed=agreed)
 
     said = state.trainee_lines[-1] if state.trainee_lines else ""
+    if reaction is None and _leaving(said):  # the trainee takes its leave: so does the buyer
+        speak.say(lines(persona, "parting"), "parting") or speak.say(["Okay."], "okay")
+        return speak.text, Move()
     # Won over: trust at the level's bar and no harm in this visit (as at the close).
     won = state.trust >= d.agree_at and not any(a.harm for a in state.acts)
     listening = reaction in _STILL_LISTENING
@@ -384,9 +387,84 @@ def _taken_up(objection: Objection, state: State) -> bool:
     )
 
 
+# Words too plain to tie a persona's line to what the trainee said ("Alright, thanks for your
+# time" is not about "Alright, show me how the monthly math works").
+_FILLER = frozenset(
+    [
+        "that's",
+        "what's",
+        "there's",
+        "it's",
+        "you're",
+        "we're",
+        "i'll",
+        "i'm",
+        "you'll",
+        "we'll",
+        "let's",
+        "didn't",
+        "doesn't",
+        "don't",
+        "can't",
+        "wouldn't",
+        "without",
+        "alright",
+        "actually",
+        "honestly",
+        "totally",
+        "really",
+        "great",
+        "sorry",
+        "please",
+        "happy",
+        "thanks",
+        "thank",
+        "appreciate",
+        "makes",
+        "sense",
+        "sounds",
+        "understand",
+        "might",
+        "works",
+        "changes",
+        "different",
+        "guess",
+        "something",
+        "while",
+        "suppose",
+        "admit",
+        "better",
+        "first",
+        "around",
+        "under",
+        "comes",
+        "looks",
+        "start",
+    ]
+)
+
+
 def _about(line: str, said: str) -> bool:
     """A persona line is about what the trainee said: they share a distinctive word."""
-    return bool((topics.keys(line)[1] & topics.keys(said)[1]) - topics.COMMON)
+    return bool((topics.keys(line)[1] & topics.keys(said)[1]) - topics.COMMON - _FILLER)
+
+
+# The trainee takes its leave ("Alright, thanks for your time.", "ok, have a good one").
+_LEAVING = re.compile(
+    r"\b(?:bye|goodbye|take care|have a (?:good|great|nice|lovely) (?:day|one|evening|night|"
+    r"weekend|afternoon)|thanks? (?:you )?for your time|get out of your hair|"
+    r"(?:i'll|i will|ill) (?:leave you (?:be|to it|alone)|take off|head out|get going|"
+    r"let you go))\b",
+    re.IGNORECASE,
+)
+
+
+def _leaving(said: str) -> bool:
+    return (
+        bool(_LEAVING.search(said))
+        and len(texts.words(said)) <= 30
+        and not any(s.question for s in texts.split(said))
+    )
 
 
 _SETTLED_BY_ANSWER = frozenset({"time", "info"})

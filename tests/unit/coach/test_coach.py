@@ -1049,3 +1049,20 @@ def test_a_phrase_rule_is_not_undone_by_words_that_do_not_negate():
     )
     assert "harassment" in phrases.harms(split(remark))
     assert not phrases.harms(split("I would never say you look too young to own a home."))
+
+
+@pytest.mark.parametrize(
+    "leaving", ["Alright, thanks for your time.", "ok no worries, have a good one", "Bye!"]
+)
+def test_a_trainee_who_takes_its_leave_gets_a_goodbye_not_a_pitch_back(coach, leaving):
+    first = "Fair, thirty thousand is a lot. What were you hoping it would come to?"
+    lines = _buyer_after(coach, "homeowner_objection", "PRO", [first, leaving])
+    assert lines[1] in lines_of("parting"), lines[1]
+
+
+def test_a_persona_line_is_not_about_a_reply_for_a_plain_word():
+    from roleplay_api.services.coach.buyer import _about
+
+    line = "Alright, show me how the monthly math works for a house like ours."
+    assert not _about(line, "Alright, thanks for your time.")
+    assert _about(line, "If the monthly payment came in under your bill, would that help?")
