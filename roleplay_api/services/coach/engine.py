@@ -131,7 +131,9 @@ class MeaningCoach:
             rules,
             broken,
         )
-        graceful = state.shut and _leaves_gracefully(reading, asked, asks, probs)
+        graceful = state.shut and _leaves_gracefully(
+            reading, asked, asks, probs, state.last_buyer_line
+        )
         if state.shut:
             result = rubric.after_goodbye(result, graceful)
         evidence = self._evidence(reading, ctx, result, rules)
@@ -349,17 +351,36 @@ _PITCHES = re.compile(
 )
 
 
+# After the goodbye, the one question that is still leaving: whether to leave something behind
+# ("Mind if I leave a card anyway?"); asking for an email or offering to send the numbers is
+# pushing on, unless the buyer asked for it to be sent ("I asked you to mail it. Please go.").
+_LEAVE_BEHIND = re.compile(
+    r"\b(?:leave|drop|put)\b[^.?!]{0,25}\b(?:card|sheet|flyer|brochure|info\w*|note|packet|"
+    r"something|number)\b",
+    re.IGNORECASE,
+)
+_SEND_IT = re.compile(r"\b(?:e-?mail|mail|send)\b", re.IGNORECASE)
+
+
 def _leaves_gracefully(
-    reading: Reading, asked: Sequence[str], asks: str, probs: Mapping[str, float]
+    reading: Reading,
+    asked: Sequence[str],
+    asks: str,
+    probs: Mapping[str, float],
+    buyer_line: str = "",
 ) -> bool:
     """A short goodbye after the buyer's: thanks or a card, asking nothing but whether to leave
-    something, no pitch (after the door shut, the only good reply)."""
+    something (or where to send it, when the buyer asked for it to be sent), no pitch (after
+    the door shut, the only good reply)."""
+    invited = bool(_SEND_IT.search(buyer_line))
     return (
         reading.words <= 45
+        and all(invited or _LEAVE_BEHIND.search(s.text) for s in reading.sentences if s.question)
         and any(not s.negated and _GRACEFUL.search(s.text) for s in reading.sentences)
         and set(asked) <= {"info"}
         and not asks
-        and all(probs.get(h, 0.0) < 0.5 for h in _PITCH)
+        # where to send what the buyer asked for reads as a next step: it is the buyer's own
+        and all(probs.get(h, 0.0) < 0.5 for h in _PITCH if not (invited and h == "next_step"))
         and not any(not s.negated and _PITCHES.search(s.text) for s in reading.sentences)
     )
 

@@ -1066,3 +1066,27 @@ def test_a_persona_line_is_not_about_a_reply_for_a_plain_word():
     line = "Alright, show me how the monthly math works for a house like ours."
     assert not _about(line, "Alright, thanks for your time.")
     assert _about(line, "If the monthly payment came in under your bill, would that help?")
+
+
+@pytest.mark.parametrize(
+    ("buyer", "message", "graceful"),
+    [
+        (
+            "We're done here. Please leave my property.",
+            "Understood. Quick last thing, what's your email so I can send the info?",
+            False,
+        ),
+        (
+            "We're done here. Please leave my property.",
+            "Fair enough. Mind if I leave a card?",
+            True,
+        ),
+        ("I asked you to mail it. Please go.", "Understood, sorry. What's the best email?", True),
+    ],
+)
+def test_after_the_goodbye_asking_for_an_email_is_leaving_only_when_invited(
+    coach, buyer, message, graceful
+):
+    history = [_SHUT[0], Turn("assistant", buyer)]
+    j = coach.judge(bundled_brief("just_mail_me"), "PRO", history, message)
+    assert (j.score >= 14) is graceful, (j.score, j.feedback)
