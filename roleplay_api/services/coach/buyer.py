@@ -188,7 +188,8 @@ def respond(
         return speak.text, Move(agreed=agreed)
 
     said = state.trainee_lines[-1] if state.trainee_lines else ""
-    if reaction is None and _leaving(said):  # the trainee takes its leave: so does the buyer
+    # the trainee takes its leave (not as its opening line): so does the buyer
+    if reaction is None and len(state.trainee_lines) > 1 and _leaving(said):
         speak.say(lines(persona, "parting"), "parting") or speak.say(["Okay."], "okay")
         return speak.text, Move()
     # Won over: trust at the level's bar and no harm in this visit (as at the close).
@@ -388,31 +389,26 @@ def _taken_up(objection: Objection, state: State) -> bool:
 
 
 # Words too plain to tie a persona's line to what the trainee said ("Alright, thanks for your
-# time" is not about "Alright, show me how the monthly math works").
+# time" is not about "Alright, show me how the monthly math works"); topics.keys keeps words of
+# five letters or more, and topics.COMMON has the rest.
 _FILLER = frozenset(
     [
         "that's",
         "what's",
         "there's",
-        "it's",
         "you're",
         "we're",
-        "i'll",
-        "i'm",
         "you'll",
         "we'll",
         "let's",
         "didn't",
         "doesn't",
-        "don't",
         "can't",
         "wouldn't",
         "without",
         "alright",
         "actually",
-        "honestly",
         "totally",
-        "really",
         "great",
         "sorry",
         "please",
@@ -449,21 +445,26 @@ def _about(line: str, said: str) -> bool:
     return bool((topics.keys(line)[1] & topics.keys(said)[1]) - topics.COMMON - _FILLER)
 
 
-# The trainee takes its leave ("Alright, thanks for your time.", "ok, have a good one").
+# The trainee takes its leave, in its last words ("Alright, thanks for your time.", "ok, have
+# a good one"; not "thanks for your time, I'm Sam with SunCo...", "we take care of the permits",
+# "I'll let you go over the numbers").
 _LEAVING = re.compile(
-    r"\b(?:bye|goodbye|take care|have a (?:good|great|nice|lovely) (?:day|one|evening|night|"
-    r"weekend|afternoon)|thanks? (?:you )?for your time|get out of your hair|"
-    r"(?:i'll|i will|ill) (?:leave you (?:be|to it|alone)|take off|head out|get going|"
-    r"let you go))\b",
+    r"\b(?:bye|goodbye|see (?:ya|you)(?: later| around)?\W*$|take care(?! of)|"
+    r"have a (?:good|great|nice|lovely) (?:day|one|evening|night|weekend|afternoon|rest of)|"
+    r"thank(?:s| you)(?: so much| again)? for (?:your time|taking the time)|"
+    r"get out of your (?:hair|way)|(?:i'll|i will|ill) (?:leave you (?:be|to it|alone)|"
+    r"take off|head out|get going|let you go\W*$))",
     re.IGNORECASE,
 )
 
 
 def _leaving(said: str) -> bool:
+    sentences = texts.split(texts.expand(said))
+    last = sentences[-1].text
     return (
-        bool(_LEAVING.search(said))
+        any(len(texts.words(last[m.end() :])) <= 5 for m in _LEAVING.finditer(last))
         and len(texts.words(said)) <= 30
-        and not any(s.question for s in texts.split(said))
+        and not any(s.question for s in sentences)
     )
 
 

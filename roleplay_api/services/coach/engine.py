@@ -330,11 +330,16 @@ class MeaningCoach:
         return Conclusion(feedback, xp, state.agreed)
 
 
+# Leaving something behind ("I'll leave my card in the door", "Mind if I drop a flyer?").
+_LEAVE_BEHIND = re.compile(
+    r"\b(?:leave|drop|put)\b[^.?!]{0,25}\b(?:card|sheet|flyer|brochure|info\w*|number|note|"
+    r"packet|something)\b",
+    re.IGNORECASE,
+)
 _GRACEFUL = re.compile(
     r"\b(?:thanks?|thank you|appreciate|have a (?:good|great|nice)|take care|bye|goodbye|"
     r"sorry|apologi[sz]e|my apologies|no problem|no worries|my card|understood|fair enough|"
-    r"respect that|that's (?:totally |completely )?fine)\b|"
-    r"\b(?:leave|drop|put)\b[^.?!]{0,25}\b(?:card|sheet|flyer|brochure|info\w*|number|note)\b",
+    r"respect that|that's (?:totally |completely )?fine)\b|" + _LEAVE_BEHIND.pattern,
     re.IGNORECASE,
 )
 # A pitch tucked into a goodbye ("our windows are the best, have a great day!", "we also offer
@@ -353,13 +358,20 @@ _PITCHES = re.compile(
 
 # After the goodbye, the one question that is still leaving: whether to leave something behind
 # ("Mind if I leave a card anyway?"); asking for an email or offering to send the numbers is
-# pushing on, unless the buyer asked for it to be sent ("I asked you to mail it. Please go.").
-_LEAVE_BEHIND = re.compile(
-    r"\b(?:leave|drop|put)\b[^.?!]{0,25}\b(?:card|sheet|flyer|brochure|info\w*|note|packet|"
-    r"something|number)\b",
+# pushing on, unless the buyer asked for it to be sent ("I asked you to mail it. Please go.",
+# "Just email me something"; not "...makes me trust what you send less", "Don't email me").
+_SEND_IT = re.compile(
+    r"\b(?:e-?mail|mail|send|text)\s+(?:it|me|us|something|that|them|one|the \w+)\b",
     re.IGNORECASE,
 )
-_SEND_IT = re.compile(r"\b(?:e-?mail|mail|send)\b", re.IGNORECASE)
+
+
+def _asks_for_it_sent(buyer_line: str) -> bool:
+    return any(
+        not texts.negated_before(s.text, m.start())
+        for s in texts.split(buyer_line)
+        for m in _SEND_IT.finditer(s.text)
+    )
 
 
 def _leaves_gracefully(
@@ -372,7 +384,7 @@ def _leaves_gracefully(
     """A short goodbye after the buyer's: thanks or a card, asking nothing but whether to leave
     something (or where to send it, when the buyer asked for it to be sent), no pitch (after
     the door shut, the only good reply)."""
-    invited = bool(_SEND_IT.search(buyer_line))
+    invited = _asks_for_it_sent(buyer_line)
     return (
         reading.words <= 45
         and all(invited or _LEAVE_BEHIND.search(s.text) for s in reading.sentences if s.question)

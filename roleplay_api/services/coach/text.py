@@ -67,21 +67,30 @@ REPORTING = re.compile(
 )
 # What a phrase rule takes for a negation before its words ("I'll never ask for your social").
 _NEGATOR = re.compile(
-    r"\b(?:not|never|no|won't|wont|don't|dont|doesn't|didn't|isn't|aren't|can't|cannot|"
-    r"wouldn't|shouldn't|without|nobody|zero)\b|n't\b",
+    r"\b(?:not|never|no|won't|wont|don't|dont|doesn't|doesnt|didn't|didnt|isn't|isnt|aren't|"
+    r"can't|cant|cannot|wouldn't|shouldn't|ain't|aint|without|nobody|zero)\b|n't\b",
     re.IGNORECASE,
 )
+# Openers that hold a negation but deny nothing after them ("No pressure, we can waive the fee").
+_ASIDE = re.compile(
+    r"\bno (?:pressure|obligation)\b|\bnot (?:gonna|going to) lie\b|\bdon'?t worry\b",
+    re.IGNORECASE,
+)
+NEGATION_REACH = 6  # words before a phrase that a negation of it may sit in
 
 
 def clause_before(text: str, at: int) -> str:
-    """The words of ``text`` before ``at``, back to a "but", "however" or ";"."""
+    """The words of ``text`` before ``at``, back to a "but", "however", "though", "although"
+    or ";"."""
     return re.split(r"\b(?:but|however|though|although)\b|;", text[:at], flags=re.I)[-1]
 
 
 def negated_before(text: str, at: int) -> bool:
-    """A negation in the clause before ``at`` ("I can't waive the fee"; not "you'd be crazy
-    not to", "if you don't mind me saying")."""
-    return bool(_NEGATOR.search(_NOT_NEGATING.sub(" ", clause_before(text, at))))
+    """A negation among the few words before ``at``, in the same clause ("I can't waive the
+    fee"; not "you'd be crazy not to", "if you don't mind me saying", "no pressure, we can...")."""
+    clause = _ASIDE.sub(" ", _NOT_NEGATING.sub(" ", clause_before(text, at)))
+    near = " ".join(clause.split()[-NEGATION_REACH:])
+    return bool(_NEGATOR.search(near))
 
 
 QUOTED = re.compile(r"[\"“”]([^\"“”]{2,})[\"“”]|(?:^|[\s(])'(\S.{3,}?\S)'(?=[\s.,!?;:)]|$)")

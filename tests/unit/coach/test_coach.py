@@ -15,7 +15,7 @@ from roleplay_api.difficulty import DIFFICULTIES
 from roleplay_api.services.coach import MAX_EXCHANGES, MeaningCoach, Turn, xp_for
 from roleplay_api.services.coach.base import PAR
 from roleplay_api.services.coach.engine import play as play_session
-from roleplay_api.services.coach.library import bundled_brief
+from roleplay_api.services.coach.library import bundled_brief, bundled_briefs
 from roleplay_api.services.coach.state import derive
 from roleplay_api.services.coach.text import split
 
@@ -1002,25 +1002,21 @@ def test_after_the_goodbye_a_graceful_exit_gets_a_civil_parting(coach, message, 
     j = coach.judge(bundled_brief("spouse_decision"), "PRO", _SHUT, message)
     assert (j.response in lines_of("parting")) is parting, j.response
     assert (j.response in lines_of("after_goodbye")) is not parting, j.response
-    assert "?" not in j.response
 
 
+@pytest.mark.parametrize("difficulty", ["BEGINNER", "PRO"])
 @pytest.mark.parametrize(
-    "scenario",
+    "question",
     [
-        "spouse_decision",
-        "already_have_provider",
-        "renter_not_owner",
-        "hoa_rules",
-        "bad_past_contractor",
-        "just_mail_me",
-        "homeowner_objection",
-        "general_objection",
+        "How long have you lived here?",
+        "How long have you been living here?",
+        "How many years have you been in this house?",
     ],
 )
-def test_how_long_they_have_lived_there_is_answered(coach, scenario):
-    line = _buyer_after(coach, scenario, "BEGINNER", ["How long have you lived here?"])[0]
-    assert re.search(r"\byears?\b|\bsince\b", line), line
+def test_how_long_they_have_lived_there_is_answered(coach, question, difficulty):
+    for scenario in bundled_briefs():
+        line = _buyer_after(coach, scenario, difficulty, [question])[0]
+        assert re.search(r"\byears?\b|\bsince\b|moved in", line, re.I), (scenario, line)
 
 
 @pytest.mark.parametrize(
@@ -1031,6 +1027,9 @@ def test_how_long_they_have_lived_there_is_answered(coach, scenario):
         ("I can't waive the permit fee, but I can show you what it covers.", False),
         ("I won't knock anything off, the price is the price.", False),
         ("There's no discount, but we can waive the permit fee.", True),
+        ("No pressure, we can waive the permit fee for you.", True),
+        ("Not gonna lie, we can take $500 off today.", True),
+        ("I cant waive the fee, sorry.", False),
     ],
 )
 def test_money_off_denied_is_no_discount(message, discount):
@@ -1052,12 +1051,37 @@ def test_a_phrase_rule_is_not_undone_by_words_that_do_not_negate():
 
 
 @pytest.mark.parametrize(
-    "leaving", ["Alright, thanks for your time.", "ok no worries, have a good one", "Bye!"]
+    "leaving",
+    [
+        "Alright, thanks for your time.",
+        "ok no worries, have a good one",
+        "Bye!",
+        "thx for ur time",
+        "Thanks for your time, I'll leave a card.",
+    ],
 )
 def test_a_trainee_who_takes_its_leave_gets_a_goodbye_not_a_pitch_back(coach, leaving):
     first = "Fair, thirty thousand is a lot. What were you hoping it would come to?"
     lines = _buyer_after(coach, "homeowner_objection", "PRO", [first, leaving])
     assert lines[1] in lines_of("parting"), lines[1]
+
+
+@pytest.mark.parametrize(
+    "staying",
+    [
+        "Thanks for your time so far, and I'd like to show you how the monthly math works.",
+        "We take care of all the permits and the inspection.",
+        "I'll let you go over the numbers with your husband and come back Thursday at six.",
+        "Before you say bye, let me show you the monthly math.",
+    ],
+)
+def test_a_reply_that_mentions_a_goodbye_but_stays_is_answered(coach, staying):
+    from roleplay_api.services.coach.buyer import _leaving
+
+    assert not _leaving(staying)
+    first = "Fair, thirty thousand is a lot. What were you hoping it would come to?"
+    lines = _buyer_after(coach, "homeowner_objection", "PRO", [first, staying])
+    assert lines[1] not in lines_of("parting"), lines[1]
 
 
 def test_a_persona_line_is_not_about_a_reply_for_a_plain_word():
@@ -1082,6 +1106,13 @@ def test_a_persona_line_is_not_about_a_reply_for_a_plain_word():
             True,
         ),
         ("I asked you to mail it. Please go.", "Understood, sorry. What's the best email?", True),
+        ("Just email me something. Goodbye.", "Understood, sorry. What's the best email?", True),
+        ("Please don't email me. Goodbye.", "Understood, sorry. What's the best email?", False),
+        (
+            "Overselling it makes me trust what you send less. Goodbye.",
+            "Understood, sorry. What's the best email?",
+            False,
+        ),
     ],
 )
 def test_after_the_goodbye_asking_for_an_email_is_leaving_only_when_invited(
