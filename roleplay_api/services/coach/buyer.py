@@ -138,6 +138,25 @@ def _first_sentence(line: str) -> str:
     return texts.split(line)[0].text
 
 
+@lru_cache(maxsize=1)
+def _stock_sentences() -> frozenset[str]:
+    """The general lines that carry no fact ("Alright, I'm okay with that.", "Okay, that's
+    fair."): never quoted back as what the buyer said."""
+    general = general_lines()
+    found = [*general["settled"], *general["softening"], *general["guarded"], *general["parting"]]
+    found += [line for key in ("yes", "maybe", "no") for line in general["proposal"][key]]
+    return frozenset(s.text.lower() for line in found for s in texts.split(line))
+
+
+def _fact_sentence(fact: str) -> str:
+    """The first sentence of a fact the buyer gave that says something (a stock "Sure, we can
+    do that." said with it is not the fact)."""
+    stock = _stock_sentences()
+    return next(
+        (s.text for s in texts.split(fact) if s.text.lower() not in stock), _first_sentence(fact)
+    )
+
+
 def respond(
     state: State, act: Act, *, settles: bool, was_shut: bool, seed: str, parting: bool = False
 ) -> tuple[str, Move]:
@@ -163,7 +182,7 @@ def respond(
         speak.say(lines(persona, key, "reactions"), "discount")
     elif reaction == "reask":
         topic = next((t for t in act.asked if t in state.facts), None)
-        fact = _first_sentence(state.facts[topic]) if topic else ""
+        fact = _fact_sentence(state.facts[topic]) if topic else ""
         # The fact once, and once again when asked again; after that, no third time.
         said = bool(fact) and _told(fact, state) < 2
         if not (said and speak.say(lines(persona, "reask", "reactions"), "reask", fact=fact)):
@@ -219,7 +238,7 @@ def respond(
                 continue
             # Asked again in other words, or a follow-up on it: the buyer says what it said,
             # as a reminder, once; not as news in other words.
-            first = _first_sentence(fact)
+            first = _fact_sentence(fact)
             if _told(first, state) < 2:
                 reminded = speak.say(
                     lines(persona, "reminder", "reactions"), f"remind-{topic}", fact=first

@@ -235,10 +235,11 @@ def final_feedback(
             f"{_quoted(low.text)}" + (f": next time, {SKILL_HINTS[lift]}." if lift else ".")
         )
     if not strengths:
-        # Never praise pushing on past a goodbye: after the door shut, only leaving well counts.
-        left_well = shut_at is not None and any(
-            r.number > shut_at and r.score >= (rubric.GOODBYE_FLOOR or PAR) and not r.harm
-            for r in reviewed
+        # Never praise pushing on past a goodbye: after the door shut, only leaving well counts,
+        # and only when every reply after it left well (not a pitch, then a thank-you).
+        after = [r for r in reviewed if shut_at is not None and r.number > shut_at]
+        left_well = bool(after) and all(
+            r.score >= (rubric.GOODBYE_FLOOR or PAR) and not r.harm for r in after
         )
         if left_well:
             strengths.append(f"You left gracefully once {name} had said goodbye.")

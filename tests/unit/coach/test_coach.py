@@ -165,7 +165,7 @@ def test_the_same_question_five_times_earns_less_each_time_and_no_agreement(coac
     scores = [j.score for j in judgements]
     assert max(scores[1:]) <= 4 < scores[0]
     assert conclusion.agreed is False
-    assert conclusion.xp <= (scores[0] - PAR) * 3 + 1
+    assert conclusion.xp <= max(0, scores[0] - PAR) * 3 + 1
 
 
 STRONG = [
@@ -1121,3 +1121,22 @@ def test_after_the_goodbye_asking_for_an_email_is_leaving_only_when_invited(
     history = [_SHUT[0], Turn("assistant", buyer)]
     j = coach.judge(bundled_brief("just_mail_me"), "PRO", history, message)
     assert (j.score >= 14) is graceful, (j.score, j.feedback)
+
+
+def test_a_reminder_quotes_the_fact_not_a_stock_yes_said_with_it():
+    from roleplay_api.services.coach.buyer import _fact_sentence
+
+    assert _fact_sentence("Alright, I'm okay with that. Thursday after five works.") == (
+        "Thursday after five works."
+    )
+    assert _fact_sentence("Thursday after five. Sure, we can do that.") == "Thursday after five."
+
+
+def test_leaving_gracefully_is_praised_only_when_every_reply_after_the_goodbye_did(coach):
+    first = "You're way too pretty to be saying no to me, how about a drink later?"
+    push = "Come on, just tell me what your bill is and I'll go."
+    bye = "I'm sorry, that was out of line. Thanks for your time, I'll leave my card."
+    _, _, pushed_then_left = play(coach, "homeowner_objection", "PRO", [first, push, bye])
+    assert not any("left gracefully" in s for s in pushed_then_left.feedback.strengths)
+    _, _, left = play(coach, "homeowner_objection", "PRO", [first, bye])
+    assert any("left gracefully" in s for s in left.feedback.strengths), left.feedback
