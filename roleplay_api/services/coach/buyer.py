@@ -410,53 +410,15 @@ def _taken_up(objection: Objection, state: State) -> bool:
 # Words too plain to tie a persona's line to what the trainee said ("Alright, thanks for your
 # time" is not about "Alright, show me how the monthly math works"); topics.keys keeps words of
 # five letters or more, and topics.COMMON has the rest.
-_FILLER = frozenset(
-    [
-        "that's",
-        "what's",
-        "there's",
-        "you're",
-        "we're",
-        "you'll",
-        "we'll",
-        "let's",
-        "didn't",
-        "doesn't",
-        "can't",
-        "wouldn't",
-        "without",
-        "alright",
-        "actually",
-        "totally",
-        "great",
-        "sorry",
-        "please",
-        "happy",
-        "thanks",
-        "thank",
-        "appreciate",
-        "makes",
-        "sense",
-        "sounds",
-        "understand",
-        "might",
-        "works",
-        "changes",
-        "different",
-        "guess",
-        "something",
-        "while",
-        "suppose",
-        "admit",
-        "better",
-        "first",
-        "around",
-        "under",
-        "comes",
-        "looks",
-        "start",
-    ]
-)
+# fmt: off
+_FILLER = frozenset((
+    "that's", "what's", "there's", "you're", "we're", "you'll", "we'll", "let's", "didn't",
+    "doesn't", "can't", "wouldn't", "without", "alright", "actually", "totally", "great", "sorry",
+    "please", "happy", "thanks", "thank", "appreciate", "makes", "sense", "sounds", "understand",
+    "might", "works", "changes", "different", "guess", "something", "while", "suppose", "admit",
+    "better", "first", "around", "under", "comes", "looks", "start",
+))
+# fmt: on
 
 
 def _about(line: str, said: str) -> bool:
