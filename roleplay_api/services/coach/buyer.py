@@ -316,7 +316,8 @@ _WOULD = re.compile(
 _ASKS_WHEN = re.compile(r"(?:^|[,;:-])\W*(?:\w+\W+){0,2}?when(?:'s|s)?\b", re.IGNORECASE)
 # "When would you be free?" asks for a time; it offers nothing to say yes to.
 _ASKS_WHAT = re.compile(r"^\W*(?:so\W+|and\W+)?(?:when|what|which|who|where|how)\b", re.IGNORECASE)
-_WHEN = re.compile(
+# A day or a time of day: "Thursday", "tomorrow at 6:30", "Saturday morning".
+WHEN = re.compile(
     r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day|\b(?:tonight|tomorrow|weekend|morning|"
     r"afternoon|evening|next week)\b|\b\d{1,2}(?::\d\d)?\s*(?:am|pm|o'clock)\b",
     re.IGNORECASE,
@@ -336,7 +337,7 @@ def _offers_step(said: str) -> bool:
     return any(
         s.question
         and not _ASKS_WHAT.match(s.text)
-        and (topics.proposes(s.text) or bool(_WOULD.search(s.text) and _WHEN.search(s.text)))
+        and (topics.proposes(s.text) or bool(_WOULD.search(s.text) and WHEN.search(s.text)))
         for s in texts.split(said)
     )
 

@@ -243,19 +243,7 @@ class MeaningCoach:
         # A buyer already won over (it said yes) is not holding an objection against the reply.
         won = state.trust >= level(difficulty).agree_at
         objection_left = open_before is not None and not settles and not won
-        # Never suggest what the reply already did, even where it did not quite earn the credit.
-        # A reply that asks a question is not told to ask one; one that proposes a time is not
-        # told to propose a next step; a good one is not told it left the objection standing.
-        done = {
-            # an opening statement in the buyer's own words ("Absolutely, it can wait.")
-            "acknowledge": _echoes(seen.reading, state.last_buyer_line),
-            "discover": seen.reading.questions > 0,
-            "next_step": "time" in seen.act.asked or seen.act.asks == "proposal",
-            "address": seen.result.total >= GOOD_REPLY,
-            # a reply that names their bill or takes up a figure they gave is not told to
-            "value": bool(_THEIR_TERMS.search(message))
-            or any(topics.mentions_fact(message, fact) for fact in state.facts.values()),
-        }
+        done = _already_done(seen, state, message)
         hints = [
             h
             for h in _hint_order(scenario, state, objection_left)
@@ -419,7 +407,46 @@ def _echoes(reading: Reading, buyer_line: str) -> bool:
     return any(not _PLAIN.fullmatch(w) for w in (words & theirs) - topics.COMMON)
 
 
-_THEIR_TERMS = re.compile(r"\b(?:bill|monthly|a month|per month)\b", re.IGNORECASE)
+def _already_done(seen: Read, state: State, message: str) -> dict[str, bool]:
+    """The skills this reply (or, for something to check, the session) already went for: never
+    suggested to it, even where it did not quite earn the credit."""
+    # A reply that asks a question is not told to ask one; one that proposes a time is not
+    # told to propose a next step; a good one is not told it left the objection standing.
+    return {
+        # an opening statement in the buyer's own words ("Absolutely, it can wait.")
+        "acknowledge": _echoes(seen.reading, state.last_buyer_line),
+        "discover": seen.reading.questions > 0,
+        # a question about when, a yes/no offer, or a day and time named ("I can come by
+        # tomorrow at 6:30")
+        "next_step": "time" in seen.act.asked
+        or seen.act.asks == "proposal"
+        or bool(buyer.WHEN.search(message)),
+        "address": seen.result.total >= GOOD_REPLY,
+        # a reply that names their bill or takes up a figure they gave is not told to
+        "value": bool(_THEIR_TERMS.search(message))
+        or any(topics.mentions_fact(message, fact) for fact in state.facts.values()),
+        "social_proof": bool(_REFERENCES.search(message)),
+        # something to check, offered in this reply or an earlier one (the licence number)
+        "transparency": any(_CHECKABLE.search(line) for line in (*state.trainee_lines, message)),
+    }
+
+
+_THEIR_TERMS = re.compile(
+    r"\b(?:bills?|monthly|a month|per month|budget|utility|what you pay|payments?)\b",
+    re.IGNORECASE,
+)
+# Customers they could ask ("two customers nearby you could call", "references").
+_REFERENCES = re.compile(
+    r"\breferences?\b|\b(?:customers?|clients?|homeowners?|neighbou?rs?|families)\b"
+    r"[^.?!]{0,40}\b(?:call|ring|talk to|speak (?:to|with)|contact|visit|ask)\b",
+    re.IGNORECASE,
+)
+# Something the buyer can check or keep.
+_CHECKABLE = re.compile(
+    r"\blicen[cs]e|\breviews?\b|\bin writing\b|\bwritten\b|\breferences?\b|\blook us up\b|"
+    r"\bbbb\b|\bbetter business bureau\b|\bcancel\w*\b",
+    re.IGNORECASE,
+)
 _ASKED_SKILLS = frozenset({"discover", "next_step"})
 EVIDENCE_AT = 0.3  # a sentence read at least this likely to show a skill may be quoted for it
 HINT_DONE_AT = 0.3  # a skill the model reads at least this likely was tried: no hint for it

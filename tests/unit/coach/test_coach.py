@@ -1140,3 +1140,43 @@ def test_leaving_gracefully_is_praised_only_when_every_reply_after_the_goodbye_d
     assert not any("left gracefully" in s for s in pushed_then_left.feedback.strengths)
     _, _, left = play(coach, "homeowner_objection", "PRO", [first, bye])
     assert any("left gracefully" in s for s in left.feedback.strengths), left.feedback
+
+
+@pytest.mark.parametrize(
+    ("scenario", "history", "message", "hint"),
+    [
+        (
+            "homeowner_objection",
+            [],
+            "Fair. If we financed it, the payment would land near what you pay the utility now.",
+            "value",
+        ),
+        (
+            "homeowner_objection",
+            [],
+            "Fair enough. I can come by tomorrow at 6:30 with the numbers on paper.",
+            "next_step",
+        ),
+        (
+            "trust_concern",
+            [],
+            "Makes sense. I've got two customers a few streets over you could call about us.",
+            "social_proof",
+        ),
+        (
+            "trust_concern",
+            [
+                Turn("user", "Fair. Here's my state contractor licence number to look up."),
+                Turn("assistant", "Okay. Anyone can print a card, though."),
+            ],
+            "True. What would you need to see before you'd give me ten minutes?",
+            "transparency",
+        ),
+    ],
+)
+def test_the_hint_never_asks_for_what_the_session_just_did(coach, scenario, history, message, hint):
+    from roleplay_api.services.coach.engine import _already_done
+
+    brief = bundled_brief(scenario)
+    state = derive(brief, "PRO", history, coach._read_act)
+    assert _already_done(coach.read(state, message), state, message)[hint]
