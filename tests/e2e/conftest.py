@@ -18,6 +18,7 @@ import pytest
 
 from tests.conftest import PG_PROBLEM, PG_URL, build_app, empty_tables
 from tests.e2e.harness import ROOT, Gunicorn, Nginx, Process, call, start_gunicorn, start_nginx
+from tests.processes import wait_until
 
 E2E_SECRET = "e2e-secret-key-that-is-long-enough-0123456789"
 # Settings a developer's shell might hold that would change what we test.
@@ -81,7 +82,13 @@ class Stack:
         return call(self.port, method, path, **kwargs)
 
     def served_by(self, request_id: str) -> int:
-        """Which instance's access log holds ``request_id`` (exactly one must)."""
+        """Which instance's access log holds ``request_id`` (exactly one must). A worker writes
+        its access line after the reply has gone: wait for it to reach the log."""
+        wait_until(
+            lambda: any(inst.access(request_id) for inst in self.instances),
+            f"an access line for {request_id}",
+            timeout=5,
+        )
         found = [i for i, inst in enumerate(self.instances) if inst.access(request_id)]
         assert len(found) == 1, (request_id, found)
         return found[0]

@@ -14,6 +14,7 @@ import pytest
 
 from tests.e2e.conftest import app_env, new_request_id
 from tests.e2e.harness import call
+from tests.processes import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -56,6 +57,9 @@ def test_request_id_is_echoed_and_one_id_names_both_logs(stack):
     reply = stack.call("GET", "/readyz", source=CLIENT)
     generated = reply.headers["X-Request-ID"]
     assert re.fullmatch(r"[0-9a-f]{32}", generated)  # nginx's $request_id, kept by the app
+    # the worker and nginx write their access lines after the reply has gone: wait for both
+    wait_until(lambda: stack.instances[0].access(generated), "the app's access line", timeout=5)
+    wait_until(lambda: stack.nginx.access(generated), "nginx's access line", timeout=5)
     assert [r["path"] for r in stack.instances[0].access(generated)] == ["/readyz"]
     assert [r["uri"] for r in stack.nginx.access(generated)] == ["/readyz"]
 
@@ -65,6 +69,7 @@ def test_app_logs_the_forwarded_client_and_the_user(stack, user):
     headers = user["headers"] | {"X-Request-ID": request_id, "X-Forwarded-For": "203.0.113.9"}
     reply = stack.call("GET", "/api/auth/me", headers=headers, source=CLIENT)
     assert reply.status == 200
+    wait_until(lambda: stack.instances[0].access(request_id), "the app's access line", timeout=5)
     (record,) = stack.instances[0].access(request_id)
     # The forged header is kept by nginx but only the address nginx saw is believed.
     assert record["client"] == CLIENT
