@@ -201,7 +201,13 @@ def respond(
         # A buyer who was lied to, pressured or insulted in this visit does not agree in it.
         agreed = state.trust >= d.agree_at and not any(a.harm for a in state.acts)
         key = "agree" if agreed else "decline"
-        speak.say(lines(persona, key, "closing"), key) or speak.say(
+        options = lines(persona, key, "closing")
+        day = _day_named(state) if agreed else None
+        if day:  # the day the trainee named, not the persona's own ("Saturday at eleven, then")
+            options = [o for o in options if _fits_day(o, day)] or [
+                o.format(day=day) for o in lines(persona, "agree_on", "closing")
+            ]
+        speak.say(options, key) or speak.say(
             _variants(general_lines()["closing"][key]), key + "-general"
         )
         return speak.text, Move(agreed=agreed)
@@ -219,7 +225,9 @@ def respond(
     # A next step offered as a question ("Could I come by Thursday at six?") gets yes, maybe or
     # no first; the facts it touches (when they are free, who attends) follow as the condition.
     if reaction is None and _offers_step(said) and set(act.asked) <= _STEP_TOPICS:
-        replied, said_yes = _answer_offer(speak, persona, won, state.trust)
+        # coming back when the buyer itself said to ("Thursday after five") is not refused
+        own_time = "time" in state.facts and _takes_up(said, state.facts["time"])
+        replied, said_yes = _answer_offer(speak, persona, won or own_time, state.trust)
         asks = ""
 
     answered: list[str] = []
@@ -349,6 +357,39 @@ def _answer_offer(
     key = "yes" if won else "maybe" if trust >= 0 else "no"
     replied = speak.say(lines(persona, key, "proposal"), f"proposal-{key}")
     return replied, replied and key == "yes"
+
+
+_DAY = re.compile(
+    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow)\b", re.IGNORECASE
+)
+_SOME_DAY = re.compile(
+    r"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|weekend|next week)\b",
+    re.IGNORECASE,
+)
+
+
+def _day_named(state: State) -> str | None:
+    """The day the trainee last proposed in its last two messages, not denied ("Saturday at
+    eleven?", "I can come tomorrow"; not "not Thursday")."""
+    for line in reversed(state.trainee_lines[-2:]):
+        for sentence in reversed(texts.split(line)):
+            found = [
+                m
+                for m in _DAY.finditer(sentence.text)
+                if not texts.negated_before(sentence.text, m.start())
+            ]
+            if found:
+                day = found[-1].group(1).lower()
+                return day if day == "tomorrow" else day.capitalize()
+    return None
+
+
+def _fits_day(line: str, day: str) -> bool:
+    """A closing line that names that day, or no day at all ("a weekend" fits Saturday)."""
+    if day.lower() in line.lower():
+        return True
+    weekend = day in ("Saturday", "Sunday") and "weekend" in line.lower()
+    return weekend or not _SOME_DAY.search(line)
 
 
 # A question of two asks ("what your bill runs and what kind of roof you have?"): the topic the

@@ -1180,3 +1180,30 @@ def test_the_hint_never_asks_for_what_the_session_just_did(coach, scenario, hist
     brief = bundled_brief(scenario)
     state = derive(brief, "PRO", history, coach._read_act)
     assert _already_done(coach.read(state, message), state, message)[hint]
+
+
+@pytest.mark.parametrize("difficulty", ["BEGINNER", "PRO"])
+def test_the_closing_agrees_on_the_day_the_trainee_proposed(coach, difficulty):
+    saturday = (
+        "Could we book twenty minutes on Saturday at eleven to go through it together, with the "
+        "estimate in front of you?"
+    )
+    script = [*STRONG[:4], saturday]
+    judgements, _, conclusion = play(coach, "homeowner_objection", difficulty, script)
+    assert conclusion.agreed, judgements[-1].response
+    assert "Saturday" in judgements[-1].response and "Thursday" not in judgements[-1].response
+
+
+def test_the_closing_keeps_its_own_day_when_none_was_proposed(coach):
+    judgements, _, conclusion = play(coach, "homeowner_objection", "BEGINNER", STRONG)
+    assert conclusion.agreed
+    assert "Thursday" in judgements[-1].response, judgements[-1].response
+
+
+@pytest.mark.parametrize("difficulty", ["ELITE", "NIGHTMARE"])
+def test_coming_back_when_the_buyer_said_to_is_not_refused(coach, difficulty):
+    opener = "Sorry to catch you mid-call. When would be a better time for ten minutes?"
+    offer = "Understood. Could I come back Thursday after five, then?"
+    lines = _buyer_after(coach, "bad_timing", difficulty, [opener, offer])
+    assert "Thursday" in lines[0], lines[0]
+    assert lines[1] in lines_of("proposal", "yes"), lines[1]
