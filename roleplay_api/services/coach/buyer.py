@@ -372,15 +372,9 @@ def _day_named(state: State) -> str | None:
     """The day the trainee last proposed in its last two messages, not denied ("Saturday at
     eleven?", "I can come tomorrow"; not "not Thursday")."""
     for line in reversed(state.trainee_lines[-2:]):
-        for sentence in reversed(texts.split(line)):
-            found = [
-                m
-                for m in _DAY.finditer(sentence.text)
-                if not texts.negated_before(sentence.text, m.start())
-            ]
-            if found:
-                day = found[-1].group(1).lower()
-                return day if day == "tomorrow" else day.capitalize()
+        if found := texts.affirmed(_DAY, line):
+            day = found[-1].group(1).lower()
+            return day if day == "tomorrow" else day.capitalize()
     return None
 
 

@@ -355,11 +355,7 @@ _SEND_IT = re.compile(
 
 
 def _asks_for_it_sent(buyer_line: str) -> bool:
-    return any(
-        not texts.negated_before(s.text, m.start())
-        for s in texts.split(buyer_line)
-        for m in _SEND_IT.finditer(s.text)
-    )
+    return bool(texts.affirmed(_SEND_IT, buyer_line))
 
 
 def _leaves_gracefully(

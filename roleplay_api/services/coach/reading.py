@@ -39,11 +39,7 @@ _DISCOUNT = re.compile(
 
 def _discount(text: str) -> bool:
     """Money off offered, not denied ("we can waive the fee"; not "I can't waive the fee")."""
-    return any(
-        not texts.negated_before(s.text, m.start())
-        for s in texts.split(text)
-        for m in _DISCOUNT.finditer(s.text)
-    )
+    return bool(texts.affirmed(_DISCOUNT, text))
 
 
 _YOU = re.compile(r"\b(?:you|your|you're|yours|you've|you'd|ya|u|ur)\b", re.IGNORECASE)

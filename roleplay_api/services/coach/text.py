@@ -93,6 +93,17 @@ def negated_before(text: str, at: int) -> bool:
     return bool(_NEGATOR.search(near))
 
 
+def affirmed(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """The matches of ``pattern`` in ``text``'s sentences, in order, that no negation close
+    before denies ("we can waive the fee", "Saturday at eleven"; not "I can't waive the fee")."""
+    return [
+        m
+        for s in split(text)
+        for m in pattern.finditer(s.text)
+        if not negated_before(s.text, m.start())
+    ]
+
+
 QUOTED = re.compile(r"[\"“”]([^\"“”]{2,})[\"“”]|(?:^|[\s(])'(\S.{3,}?\S)'(?=[\s.,!?;:)]|$)")
 MAX_SENTENCES = 8
 
