@@ -18,7 +18,8 @@ from dataclasses import fields
 
 import numpy as np
 
-from roleplay_api.services.coach import lexical, rubric
+from roleplay_api.services.coach import lexical, phrases, rubric
+from roleplay_api.services.coach import text as texts
 from roleplay_api.services.coach.engine import MeaningCoach
 from roleplay_api.services.coach.library import bundled_brief
 from roleplay_api.services.coach.model import Model
@@ -92,7 +93,12 @@ class Dump:
                 state = derive(brief, context.difficulty, history_turns(context), coach._read_act)
                 self.states[context.id] = state
             state = self.states[context.id]
-            probs = coach.read(state, reply.text).result.probabilities
+            result = coach.read(state, reply.text).result
+            probs = result.probabilities
+            # the score before a harm capped it, and whether a phrase rule named the harm (for
+            # trying harm settings on the dump)
+            uncapped = result.total + (result.costs.get(result.harm, 0) if result.harm else 0)
+            rule = phrases.harms(list(texts.split(reply.text)))
             kinds = {h: round(probs[h], 4) for h in rubric.HARMS}  # for choosing GRAVER_AT
             row = {
                 "writer": context.writer,
@@ -113,6 +119,8 @@ class Dump:
                 "penalties": list(judgement.penalties),
                 "response": judgement.response,
                 "harm_kinds": kinds,
+                "uncapped": uncapped,
+                "rule_harm": next(iter(rule), None),
             }
             self.out.write(json.dumps(row) + "\n")
 
