@@ -95,8 +95,10 @@ class Dump:
             state = self.states[context.id]
             result = coach.read(state, reply.text).result
             probs = result.probabilities
-            # the score before a harm capped it, and whether a phrase rule named the harm (for
-            # trying harm settings on the dump)
+            # the score before a harm capped it, and the harm a phrase rule names (for trying
+            # harm settings on the dump). Only the harm's cap is undone: a repeat, re-ask or
+            # flaw cap the reply would meet without the harm is not applied, so a simulation
+            # that drops a harm from it overstates that reply's score a little.
             uncapped = result.total + (result.costs.get(result.harm, 0) if result.harm else 0)
             rule = phrases.harms(list(texts.split(reply.text)))
             kinds = {h: round(probs[h], 4) for h in rubric.HARMS}  # for choosing GRAVER_AT
@@ -120,7 +122,7 @@ class Dump:
                 "response": judgement.response,
                 "harm_kinds": kinds,
                 "uncapped": uncapped,
-                "rule_harm": next(iter(rule), None),
+                "rule_harm": next((h for h in rubric.HARMS if h in rule), None),
             }
             self.out.write(json.dumps(row) + "\n")
 

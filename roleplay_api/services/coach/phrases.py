@@ -83,16 +83,7 @@ RULES: dict[str, re.Pattern[str]] = {
         r"\bnot (?:going|leaving) (?:anywhere )?(?:until|till|til)\b|"
         r"\b(?:or|else) (?:i'm|i am|i'll be|im) in trouble\b|"
         r"\b(?:expires?|is gone|goes away) (?:in|within|after) (?:\d+|a few|a couple of) hours\b|"
-        r"\b(?:expires?|is gone|goes away) (?:in|within|after) (?:a|one|two|1|2) days?\b|"
-        # a deadline on a rebate, a credit or a promotion, told to hurry the buyer along ("the
-        # rebate ends Friday", "the credit drops at the end of the month"): of the train
-        # writers' replies, the 29 it matches are all harmful (pressure or deception)
-        r"\b(?:rebates?|credits?|incentives?|special|offer|deal|program|rates?|prices?|pricing|"
-        r"inspections?|promo(?:tion)?|buyback|paperwork|enrollment|sign-?ups?|savings|discount|"
-        r"utility)\b(?:(?!n't\b|\bnot\b|\bnever\b)[^.?!]){0,30}\b(?:stops?|ends?|ending|closes?|closing|expires?|expiring|"
-        r"runs? out|going away|goes away|drops?|dropping|is gone)\b[^.?!]{0,40}"
-        r"\b(?:end of (?:the |this |next )?(?:month|week)|next (?:month|week)|"
-        r"this (?:friday|week|month)|on the first|(?:by )?friday|in (?:a|two|2|three|3) weeks?)\b",
+        r"\b(?:expires?|is gone|goes away) (?:in|within|after) (?:a|one|two|1|2) days?\b",
         re.IGNORECASE,
     ),
     "deception": re.compile(
@@ -103,14 +94,7 @@ RULES: dict[str, re.Pattern[str]] = {
         r"\b[^.?!]{0,30}\b(?:next|this|tomorrow|monday|friday|first)\b|"
         r"\beveryone (?:on|in) (?:your|the|this) (?:street|block|neighbou?rhood)\b[^.?!]{0,25}"
         r"\b(?:signed|has|already|got)\b|\bguaranteed? (?:savings|to save|you'll save)\b|"
-        r"\bbill (?:goes|will go|drops) to (?:zero|nothing)\b|\bit's mandatory\b|"
-        # a spotless record nobody can check ("never had a single complaint", "zero
-        # cancellations in eleven years"): the 4 train replies it matches are all deception
-        r"\bnever (?:had|gotten|got) (?:a single|one single|one|any) (?:unhappy|dissatisfied|"
-        r"complaint|cancellation|bad review|problem|claim)|\bzero (?:complaints|cancellations|"
-        r"unhappy customers|bad reviews)\b|\bnot (?:a|one) single (?:complaint|unhappy|"
-        r"dissatisfied|cancellation)\b|\b(?:100|hundred) ?(?:%|percent) (?:satisfaction|satisfied|"
-        r"customer satisfaction)\b|\bnobody ever (?:loses|lost|complain)",
+        r"\bbill (?:goes|will go|drops) to (?:zero|nothing)\b|\bit's mandatory\b",
         re.IGNORECASE,
     ),
 }

@@ -646,15 +646,11 @@ def test_a_reply_with_a_clear_flaw_is_not_a_top_reply(coach):
             "Two of your neighbours went with us last year. I can ask if they'd take a call.",
             None,
         ),
-        # a deadline on a rebate or a promotion to hurry the buyer; a spotless record
-        ("Heads up, the state rebate closes at the end of next month.", "pressure"),
-        ("fyi the spring promo ends friday so maybe talk to her tonight", "pressure"),
-        ("The rate I'd quote you is good through the end of this month.", None),
-        ("The rebate doesn't end Friday, whatever the last guy told you.", None),
-        ("I'll drop the estimate off by Friday so you two can read it.", None),
-        ("We've never had a single complaint in twelve years.", "deception"),
-        ("Zero cancellations since we opened, people just love them.", "deception"),
-        ("We've had complaints, like anyone; the reviews show how we handled them.", None),
+        # an honest date or record told plainly is for the model to judge, never a rule's cap
+        ("You asked when it ends: the rebate closes at the end of next month.", None),
+        ("The price I quoted holds through the end of next month.", None),
+        ("Does the rebate end Friday? I'd have to check.", None),
+        ("We never had any problem getting permits in this county.", None),
     ],
 )
 def test_phrase_caps_read_what_the_sentence_asserts(message, harm):
