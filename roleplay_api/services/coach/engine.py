@@ -336,7 +336,13 @@ _GRACEFUL = re.compile(
 _PITCHES = re.compile(
     r"\b(?:we|our|it|they|panels?|windows?|system|this)\b[^.?!]{0,30}\b(?:best|free|"
     r"guarantee\w*|price match|save|saves|savings|efficien\w*|warranty|financing|zero down|"
-    r"discount|deal)\b|\bsavings? (?:are|is)\b|\bsave (?:you )?(?:money|big|a lot|a ton)\b|"
+    r"discount|deals?|specials?)\b|\bsavings? (?:are|is)\b|"
+    r"\bsave (?:you )?(?:money|big|a lot|a ton)\b|"
+    # the crowd as a selling point ("solar is really popular right now", "lots of people are
+    # switching")
+    r"\b(?:really |very |super |so )?popular\b|\b(?:lots of|many|a lot of|tons of|most) "
+    r"(?:people|folks|homeowners|neighbou?rs|families)\b[^.?!]{0,15}\b(?:switching|going solar|"
+    r"signing|getting|love|doing)\b|"
     r"\bsavings?\b[^.?!]{0,20}\b(?:big|huge|great|real|massive)\b|"
     r"\b(?:offer|deal|price|pricing|discount|rebate)\b[^.?!]{0,25}\b(?:valid|good (?:until|till|"
     r"through|for)|ends?|expires?|stands|still on|only)\b",

@@ -177,9 +177,13 @@ def final_feedback(
             strengths.append(f"Message {item.number}: you {SKILL_LABELS[skill]}{_quoted(words)}.")
     if before:
         best = max(before, key=lambda r: (r.score, -r.number))
+        # a higher score after the door shut is not the best reply (the sale was lost), and
+        # the line says so rather than seem to overlook it
+        later = any(r.score > best.score for r in reviewed if r not in before)
+        when = f" before {name} closed the door" if later else ""
         if best.score >= 10:
             strengths.append(
-                f"Your best reply was message {best.number} ({best.score}/{MAX_SCORE}): "
+                f"Your best reply{when} was message {best.number} ({best.score}/{MAX_SCORE}): "
                 f"\u201c{quote(best.text)}\u201d."
             )
     if agreed:

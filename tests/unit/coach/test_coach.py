@@ -471,6 +471,21 @@ def test_a_clean_session_still_gets_something_to_improve(coach):
     assert "message 1 (15/20)" in final.improvements[0]
 
 
+def test_the_best_reply_before_the_door_shut_says_so_when_a_later_one_scored_more(coach):
+    from roleplay_api.services.coach.feedback import Reviewed, final_feedback
+
+    brief = bundled_brief("bad_timing")
+    scores = [12, 2, 17, 14, 11]
+    reviewed = [Reviewed(n, f"Reply {n}.", s, (), None, (), {}) for n, s in enumerate(scores, 1)]
+    shut = final_feedback(brief, reviewed, agreed=False, shut=True, shut_at=2)
+    name = brief.persona["name"]
+    assert f"Your best reply before {name} closed the door was message 1 (12/20)" in " ".join(
+        shut.strengths
+    )
+    open_ = final_feedback(brief, reviewed, agreed=False, shut=False)
+    assert "Your best reply was message 3 (17/20)" in " ".join(open_.strengths)
+
+
 def test_a_skill_a_reply_went_for_is_not_called_missing(coach):
     from roleplay_api.services.coach.feedback import Reviewed, final_feedback
 
@@ -907,6 +922,8 @@ _SHUT = [
         ("No problem, we also offer free monitoring and a price match guarantee. Bye!", False),
         ("Okay, but the savings really could be big. Thanks for your time!", False),
         ("Here's my card, call us if you ever want to save money!! Bye", False),
+        ("I understand. We have some great deals right now. Can I leave some information?", False),
+        ("Solar is really popular right now. Lots of people are switching. Thanks!", False),
         ("Sorry for pushing. I'll leave my card in the door. Have a good day.", True),
         ("Oh, that's totally fine. I'll just leave the info sheet in the door.", True),
     ],
