@@ -340,7 +340,8 @@ _PITCHES = re.compile(
     r"\bsave (?:you )?(?:money|big|a lot|a ton)\b|"
     # the crowd as a selling point ("solar is really popular right now", "lots of people are
     # switching")
-    r"\b(?:really |very |super |so )?popular\b|\b(?:lots of|many|a lot of|tons of|most) "
+    r"\b(?:solar|it|panels?|they|this|we)(?:'s|'re| is| are) (?:really |very |super |so )?"
+    r"popular\b|\b(?:lots of|many|a lot of|tons of|most) "
     r"(?:people|folks|homeowners|neighbou?rs|families)\b[^.?!]{0,15}\b(?:switching|going solar|"
     r"signing|getting|love|doing)\b|"
     r"\bsavings?\b[^.?!]{0,20}\b(?:big|huge|great|real|massive)\b|"

@@ -179,7 +179,7 @@ def final_feedback(
         best = max(before, key=lambda r: (r.score, -r.number))
         # a higher score after the door shut is not the best reply (the sale was lost), and
         # the line says so rather than seem to overlook it
-        later = any(r.score > best.score for r in reviewed if r not in before)
+        later = any(r.score > best.score for r in reviewed if shut_at and r.number > shut_at)
         when = f" before {name} closed the door" if later else ""
         if best.score >= 10:
             strengths.append(

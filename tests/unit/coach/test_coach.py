@@ -924,6 +924,7 @@ _SHUT = [
         ("Here's my card, call us if you ever want to save money!! Bye", False),
         ("I understand. We have some great deals right now. Can I leave some information?", False),
         ("Solar is really popular right now. Lots of people are switching. Thanks!", False),
+        ("Sorry, we're probably your least popular visitors. Thanks, I'll leave my card.", True),
         ("Sorry for pushing. I'll leave my card in the door. Have a good day.", True),
         ("Oh, that's totally fine. I'll just leave the info sheet in the door.", True),
     ],
