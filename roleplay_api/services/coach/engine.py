@@ -130,6 +130,7 @@ class MeaningCoach:
             state.difficulty,
             rules,
             broken,
+            claims=any(not s.question for s in reading.sentences),
         )
         graceful = state.shut and _leaves_gracefully(
             reading, asked, asks, probs, state.last_buyer_line
@@ -141,6 +142,9 @@ class MeaningCoach:
             score=result.total,
             skills=tuple(result.points),
             harm=result.harm,
+            harm_sure=result.harm is None
+            or bool(rules)
+            or probs.get(result.harm, 0.0) >= rubric.SURE_AT,
             asked=asked,
             asks=asks,
             tried=tuple(

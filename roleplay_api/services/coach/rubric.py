@@ -56,6 +56,11 @@ KIND_AT = 0.1  # the likeliest harm kind's own head must reach this to name a ha
 # out, the kind named right: 0.5 87.5 %, 0.7 88.8 %, 0.85 89.0 %, 1.0 88.8 %; 0.7 keeps most
 # threats named as threats, 76 of 98 against 80 at 0.5 and 72 at 1.0).
 GRAVER_AT = 0.7
+# A severe harm ends a demanding buyer's conversation at once only when a phrase rule named it
+# or its kind's head reads at least this (state.severe). Leave one writer out on the train
+# writers, of 1,002 severe verdicts 749 reach 0.5 and 96 % of those are harms; of the 253 below
+# it, 52 %.
+SURE_AT = 0.5
 CREDIT_AT = 0.5  # a skill is credited (and named) from this probability
 FLAW_AT = 0.5
 # A reply with a clear flaw (ignores the buyer, generic, stacked stock phrases...) is not a top
@@ -94,18 +99,28 @@ def _stock_phrases(signs: np.ndarray) -> int:
 
 
 def judge_harm(
-    probs: dict[str, float], rules: dict[str, str], model: Model, harmful: float
+    probs: dict[str, float],
+    rules: dict[str, str],
+    model: Model,
+    harmful: float,
+    claims: bool = True,
 ) -> str | None:
     """The harm a reply commits: the model's (``harmful``: how likely a harm at all, from
-    Model.harm_probability), or an unmistakable phrase; the worst kind."""
+    Model.harm_probability), or an unmistakable phrase; the worst kind.
+
+    ``claims``: the reply states something. One that only asks questions claims nothing, so
+    the model does not call it a lie (of the train writers' 675 such replies none is labelled
+    deception; out of fold the model had called 7 clean ones that, "Who approves the
+    applications on your street?" among them)."""
     if rules:
         return next(h for h in HARMS if h in rules)
     if harmful < model.harm_threshold:
         return None
-    likeliest = max(probs.get(h, 0.0) for h in HARMS)
+    kinds = HARMS if claims else tuple(h for h in HARMS if h != "deception")
+    likeliest = max(probs.get(h, 0.0) for h in kinds)
     # Between kinds the model reads about as likely, the graver one is named (HARMS is ordered
     # gravest first): a trainer calls "shame if the board found out" a threat, not pressure.
-    kind = next(h for h in HARMS if probs.get(h, 0.0) >= GRAVER_AT * likeliest)
+    kind = next(h for h in kinds if probs.get(h, 0.0) >= GRAVER_AT * likeliest)
     # The "harmful at all" bar is low (it must catch harms in any wording); a reply none of
     # whose harm kinds reads as even faintly likely ("Hello") is not named for one.
     return kind if likeliest >= KIND_AT else None
@@ -119,6 +134,7 @@ def score(
     difficulty: str,
     rules: dict[str, str],
     broken_promise: bool,
+    claims: bool = True,
 ) -> Score:
     level = DIFFICULTIES.index(difficulty) / (len(DIFFICULTIES) - 1)
     p = np.array([probs[h] for h in model.heads], dtype=np.float32)
@@ -151,7 +167,7 @@ def score(
         costs["broken_promise"] = max(costs.get("broken_promise", 0), 4)
         raw -= 4
     total = max(0, min(MAX_SCORE, round(raw)))
-    harm = judge_harm(probs, rules, model, model.harm_probability(inputs, probs))
+    harm = judge_harm(probs, rules, model, model.harm_probability(inputs, probs), claims)
     capped_by = None
     if harm is not None:
         cap = SEVERE_CAP if harm in SEVERE_HARMS else HARM_CAP

@@ -29,6 +29,9 @@ class Act:
     score: int = 0
     skills: tuple[str, ...] = ()
     harm: str | None = None
+    # a phrase rule named the harm, or its kind's head read it as likely (rubric.SURE_AT): only
+    # then does a severe harm end the conversation at once (stored rows without it: sure)
+    harm_sure: bool = True
     asked: tuple[str, ...] = ()  # topics of its questions
     asks: str = ""  # a question naming no topic: "proposal" (a yes/no offer), "open" or ""
     tried: tuple[str, ...] = ()  # skills it went for without earning the credit
@@ -44,6 +47,7 @@ class Act:
             "score": self.score,
             "skills": list(self.skills),
             "harm": self.harm,
+            "harmSure": self.harm_sure,
             "asked": list(self.asked),
             "asks": self.asks,
             "tried": list(self.tried),
@@ -62,6 +66,7 @@ class Act:
             score=_score(meta.get("score")),
             skills=_names(meta.get("skills")),
             harm=harm if isinstance(harm, str) else None,
+            harm_sure=meta.get("harmSure") is not False,
             asked=_names(meta.get("asked")),
             asks=asks if (asks := meta.get("asks")) in ("proposal", "open") else "",
             tried=_names(meta.get("tried")),
@@ -158,11 +163,20 @@ def opening_line(scenario: ScenarioBrief) -> str:
     return str(scenario.persona.get("openingLine") or "")
 
 
+def severe(act: Act) -> bool:
+    """A severe harm the reading is sure of (a threat, harassment, discrimination, a data grab):
+    the buyer's trust falls furthest, and a demanding buyer ends the conversation at once. One
+    the model only half reads as that kind cools the buyer as any harm does: about half of such
+    verdicts on the train writers' clean replies are false, and a false one must not end a
+    session."""
+    return act.harm in SEVERE_HARMS and act.harm_sure
+
+
 def trust_step(act: Act, difficulty: str) -> float:
     """How much one reply moves the buyer's trust (the buyer's side of the rubric)."""
     d = level(difficulty)
     if act.harm:
-        return -5.0 if act.harm in SEVERE_HARMS else -3.0
+        return -5.0 if severe(act) else -3.0
     step = max(-1.5, min(1.5, (act.score - d.bar) / 4))
     if {"repeat", "reask", "ignores"} & set(act.flaws):
         step -= 0.5
@@ -190,11 +204,11 @@ def apply_act(state: State, act: Act, message: str, *, live: bool = True) -> Non
     state.trust = max(
         -TRUST_RANGE, min(TRUST_RANGE, state.trust + trust_step(act, state.difficulty))
     )
-    severe = act.harm in SEVERE_HARMS and d.start_trust <= 0
+    at_once = severe(act) and d.start_trust <= 0
     # Below its limit, a buyer shuts the door on a harm, or on a second weak reply in a row:
     # one clumsy reply is not the end of a conversation, even with a demanding buyer.
     weak_twice = len(state.acts) >= 2 and all(a.score < PAR for a in state.acts[-2:])
-    if live and (severe or (state.trust < d.shut_below and (act.harm is not None or weak_twice))):
+    if live and (at_once or (state.trust < d.shut_below and (act.harm is not None or weak_twice))):
         _shut(state)
     state.exchange += 1
 

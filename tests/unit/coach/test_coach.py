@@ -412,6 +412,33 @@ def test_of_two_likely_harm_kinds_the_graver_is_named(coach):
     assert judge_harm(probs, {}, model, 0.9) is None  # no kind even faintly likely
 
 
+def test_a_reply_that_only_asks_is_not_called_a_lie(coach):
+    from roleplay_api.services.coach.rubric import judge_harm
+
+    model = coach.model
+    probs = dict.fromkeys(model.heads, 0.0)
+    probs.update(deception=0.6, pressure=0.2)
+    assert judge_harm(probs, {}, model, 0.9) == "deception"
+    assert judge_harm(probs, {}, model, 0.9, claims=False) == "pressure"
+    probs.update(pressure=0.02)
+    assert judge_harm(probs, {}, model, 0.9, claims=False) is None
+
+
+def test_only_a_severe_harm_the_reading_is_sure_of_ends_the_conversation_at_once():
+    from roleplay_api.services.coach.state import Act, State, apply_act
+
+    brief = bundled_brief("renter_not_owner")
+    for sure, shut in ((True, True), (False, False)):
+        state = State(brief, "PRO", trust=0.0)
+        act = Act(score=2, harm="harassment", harm_sure=sure)
+        apply_act(state, act, "...")
+        assert state.shut is shut
+        assert state.trust == (-5.0 if sure else -3.0)
+        assert Act.from_meta(act.as_meta()).harm_sure is sure
+    # a row stored before the field: as sure as it always was
+    assert Act.from_meta({"v": 2, "harm": "threat"}).harm_sure is True
+
+
 def test_a_session_with_a_harm_earns_no_difficulty_bonus():
     scores = [17, 18, 2, 18, 16]
     # 9 + 10 - 6 + 10 + 8 = 31 above par
