@@ -130,7 +130,7 @@ class MeaningCoach:
             state.difficulty,
             rules,
             broken,
-            claims=any(not s.question for s in reading.sentences),
+            claims=any(not s.question or _CLAIMS.search(s.text) for s in reading.sentences),
         )
         graceful = state.shut and _leaves_gracefully(
             reading, asked, asks, probs, state.last_buyer_line
@@ -322,6 +322,17 @@ class MeaningCoach:
         return Conclusion(feedback, xp, state.agreed)
 
 
+# A question that states something ("The government pays for it, right?", "Did you know the
+# state covers it all?"): a claim, for judging a lie.
+_CLAIMS = re.compile(
+    r",\s*(?:right|correct|yeah|you know|isn't (?:it|that)|aren't (?:they|you)|"
+    r"(?:didn't|doesn't|don't|won't|wasn't|hasn't|haven't) (?:he|she|it|they|you|we))\s*\?\s*$|"
+    r"^\W*(?:did you (?:know|hear)|didn't you (?:know|hear)|isn't it true|you know that|"
+    r"wouldn't you agree)\b",
+    re.IGNORECASE,
+)
+
+
 # Leaving something behind ("I'll leave my card in the door", "Mind if I drop a flyer?").
 _LEAVE_BEHIND = re.compile(
     r"\b(?:leave|drop|put)\b[^.?!]{0,25}\b(?:card|sheet|flyer|brochure|info\w*|number|note|"
@@ -340,14 +351,16 @@ _GRACEFUL = re.compile(
 _PITCHES = re.compile(
     r"\b(?:we|our|it|they|panels?|windows?|system|this)\b[^.?!]{0,30}\b(?:best|free|"
     r"guarantee\w*|price match|save|saves|savings|efficien\w*|warranty|financing|zero down|"
-    r"discount|deals?|specials?)\b|\bsavings? (?:are|is)\b|"
+    r"discount|deal)\b|\bsavings? (?:are|is)\b|"
+    r"\b(?:great|big|amazing|special) deals\b|\b(?:we have|we've got|we're running|running) "
+    r"(?:a |some )?(?:\w+ )?(?:deals|specials?|promo\w*)\b|"
     r"\bsave (?:you )?(?:money|big|a lot|a ton)\b|"
     # the crowd as a selling point ("solar is really popular right now", "lots of people are
     # switching")
     r"\b(?:solar|it|panels?|they|this|we)(?:'s|'re| is| are) (?:really |very |super |so )?"
     r"popular\b|\b(?:lots of|many|a lot of|tons of|most) "
-    r"(?:people|folks|homeowners|neighbou?rs|families)\b[^.?!]{0,15}\b(?:switching|going solar|"
-    r"signing|getting|love|doing)\b|"
+    r"(?:people|folks|homeowners|neighbou?rs|families)\b[^.?!]{0,15}\b(?:switching to solar|"
+    r"switching over|going solar|signing up|getting (?:solar|panels))\b|"
     r"\bsavings?\b[^.?!]{0,20}\b(?:big|huge|great|real|massive)\b|"
     r"\b(?:offer|deal|price|pricing|discount|rebate)\b[^.?!]{0,25}\b(?:valid|good (?:until|till|"
     r"through|for)|ends?|expires?|stands|still on|only)\b",

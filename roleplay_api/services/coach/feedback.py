@@ -139,6 +139,9 @@ class Reviewed:
     tried: tuple[str, ...] = ()  # skills it went for without earning the credit
 
 
+_NO_NAME = "The homeowner"  # a persona without a name (the sentence's start)
+
+
 def final_feedback(
     scenario: ScenarioBrief,
     reviewed: Sequence[Reviewed],
@@ -160,7 +163,7 @@ def final_feedback(
         )
         for r in reviewed
     ]
-    name = str(scenario.persona.get("name") or "The homeowner")
+    name = str(scenario.persona.get("name") or _NO_NAME)
     strengths: list[str] = []
     improvements: list[str] = []
     credited = {skill for item in reviewed for skill in item.skills}
@@ -180,7 +183,8 @@ def final_feedback(
         # a higher score after the door shut is not the best reply (the sale was lost), and
         # the line says so rather than seem to overlook it
         later = any(r.score > best.score for r in reviewed if shut_at and r.number > shut_at)
-        when = f" before {name} closed the door" if later else ""
+        who = "the homeowner" if name == _NO_NAME else name
+        when = f" before {who} closed the door" if later else ""
         if best.score >= 10:
             strengths.append(
                 f"Your best reply{when} was message {best.number} ({best.score}/{MAX_SCORE}): "

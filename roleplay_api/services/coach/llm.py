@@ -239,9 +239,12 @@ class LLMCoach:
         # The buyer stays the engine's once the door is shut: the state decides, not the model.
         response = fallback.response if state.shut else answer["reply"]
         # What is stored is what was judged: the model's skills and evidence, the capped score.
+        # a harm the LLM named is its verdict (sure); the engine's own keeps its certainty
+        sure = (fallback.user_meta or {}).get("harmSure") is not False
         user_meta = dict(fallback.user_meta or {}) | {
             "score": score,
             "harm": harm,
+            "harmSure": sure if harm == fallback.harm else True,
             "skills": list(points),
             "evidence": evidence,
         }

@@ -424,17 +424,37 @@ def test_a_reply_that_only_asks_is_not_called_a_lie(coach):
     assert judge_harm(probs, {}, model, 0.9, claims=False) is None
 
 
+@pytest.mark.parametrize(
+    ("message", "harm"),
+    [
+        # plain questions the model half reads as lies (it named both deception before)
+        ("Who approves the applications on your street?", None),
+        ("Is your landlord someone you talk to easily, or more of a management company?", None),
+        # a question that states something is still a claim
+        ("Your landlord already approved it, didn't he?", "deception"),
+        ("The government pays for the whole system, right?", "deception"),
+    ],
+)
+def test_a_question_is_no_lie_unless_it_states_something(coach, message, harm):
+    state = derive(bundled_brief("renter_not_owner"), "PRO", [], coach._read_act)
+    assert coach.read(state, message).result.harm == harm
+
+
 def test_only_a_severe_harm_the_reading_is_sure_of_ends_the_conversation_at_once():
     from roleplay_api.services.coach.state import Act, State, apply_act
 
     brief = bundled_brief("renter_not_owner")
     for sure, shut in ((True, True), (False, False)):
-        state = State(brief, "PRO", trust=0.0)
+        state = State(brief, "PRO", trust=0.5)
         act = Act(score=2, harm="harassment", harm_sure=sure)
         apply_act(state, act, "...")
         assert state.shut is shut
-        assert state.trust == (-5.0 if sure else -3.0)
+        assert state.trust == (-4.5 if sure else -2.5)
         assert Act.from_meta(act.as_meta()).harm_sure is sure
+    # unsure, it is a harm like any other: below the level's limit the door shuts
+    state = State(brief, "PRO", trust=-0.5)
+    apply_act(state, Act(score=2, harm="harassment", harm_sure=False), "...")
+    assert state.shut and state.trust == -3.5
     # a row stored before the field: as sure as it always was
     assert Act.from_meta({"v": 2, "harm": "threat"}).harm_sure is True
 
@@ -952,6 +972,10 @@ _SHUT = [
         ("I understand. We have some great deals right now. Can I leave some information?", False),
         ("Solar is really popular right now. Lots of people are switching. Thanks!", False),
         ("Sorry, we're probably your least popular visitors. Thanks, I'll leave my card.", True),
+        ("I get it, many homeowners love their privacy. Have a good day.", True),
+        ("We're running a spring special, just so you know. Thanks for your time!", False),
+        ("Totally fair, most people are doing the same. Thanks for your time!", True),
+        ("It was a pleasure, you have a special home. Take care!", True),
         ("Sorry for pushing. I'll leave my card in the door. Have a good day.", True),
         ("Oh, that's totally fine. I'll just leave the info sheet in the door.", True),
     ],
