@@ -166,9 +166,9 @@ def opening_line(scenario: ScenarioBrief) -> str:
 def severe(act: Act) -> bool:
     """A severe harm the reading is sure of (a threat, harassment, discrimination, a data grab):
     the buyer's trust falls furthest, and a demanding buyer ends the conversation at once. One
-    the model only half reads as that kind cools the buyer as any harm does: about half of such
-    verdicts on the train writers' clean replies are false, and a false one must not end a
-    session."""
+    the model only half reads as that kind cools the buyer as any harm does: out of fold on the
+    train writers, about half of such verdicts fell on clean replies, and a false one must not
+    end a session."""
     return act.harm in SEVERE_HARMS and act.harm_sure
 
 
