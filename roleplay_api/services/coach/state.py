@@ -206,9 +206,14 @@ def apply_act(state: State, act: Act, message: str, *, live: bool = True) -> Non
     )
     at_once = severe(act) and d.start_trust <= 0
     # Below its limit, a buyer shuts the door on a harm, or on a second weak reply in a row:
-    # one clumsy reply is not the end of a conversation, even with a demanding buyer.
+    # one clumsy reply is not the end of a conversation, even with a demanding buyer. A harm
+    # the reading is not sure of (see `severe`) shuts it only as a second strike, so that a
+    # plain first line misread as a harm does not end a demanding buyer's session at once.
     weak_twice = len(state.acts) >= 2 and all(a.score < PAR for a in state.acts[-2:])
-    if live and (at_once or (state.trust < d.shut_below and (act.harm is not None or weak_twice))):
+    struck = act.harm is not None and (
+        act.harm_sure or any(a.harm is not None for a in state.acts[:-1])
+    )
+    if live and (at_once or (state.trust < d.shut_below and (struck or weak_twice))):
         _shut(state)
     state.exchange += 1
 

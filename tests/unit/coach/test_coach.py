@@ -440,7 +440,7 @@ def test_a_question_is_no_lie_unless_it_states_something(coach, message, harm):
     assert coach.read(state, message).result.harm == harm
 
 
-def test_only_a_severe_harm_the_reading_is_sure_of_ends_the_conversation_at_once():
+def test_only_a_harm_the_reading_is_sure_of_ends_the_conversation_at_once():
     from roleplay_api.services.coach.state import Act, State, apply_act
 
     brief = bundled_brief("renter_not_owner")
@@ -451,10 +451,23 @@ def test_only_a_severe_harm_the_reading_is_sure_of_ends_the_conversation_at_once
         assert state.shut is shut
         assert state.trust == (-4.5 if sure else -2.5)
         assert Act.from_meta(act.as_meta()).harm_sure is sure
-    # unsure, it is a harm like any other: below the level's limit the door shuts
+    # unsure, it cools the buyer as any harm does, but below the level's limit it shuts the
+    # door only as a second strike: after an earlier harm, or an earlier weak reply
+    state = State(brief, "ELITE", trust=-0.5)
+    apply_act(state, Act(score=2, harm="pressure", harm_sure=False), "...")
+    assert not state.shut and state.trust == -3.5
+    apply_act(state, Act(score=16), "...")
+    assert not state.shut
+    apply_act(state, Act(score=3, harm="deception", harm_sure=False), "...")
+    assert state.shut
     state = State(brief, "PRO", trust=-0.5)
+    apply_act(state, Act(score=6), "...")
     apply_act(state, Act(score=2, harm="harassment", harm_sure=False), "...")
-    assert state.shut and state.trust == -3.5
+    assert state.shut and state.trust < -3.0
+    # sure, a harm below the limit shuts it at once
+    state = State(brief, "ELITE", trust=-0.5)
+    apply_act(state, Act(score=2, harm="pressure"), "...")
+    assert state.shut
     # a row stored before the field: as sure as it always was
     assert Act.from_meta({"v": 2, "harm": "threat"}).harm_sure is True
 
