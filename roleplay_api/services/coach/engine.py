@@ -362,6 +362,9 @@ _PITCHES = re.compile(
     r"(?:people|folks|homeowners|neighbou?rs|families)\b[^.?!]{0,15}\b(?:switching to solar|"
     r"switching over|going solar|signing up|getting (?:solar|panels))\b|"
     r"\bsavings?\b[^.?!]{0,20}\b(?:big|huge|great|real|massive)\b|"
+    r"\b(?:big|huge|great|real|massive) (?:savings|value)\b|"
+    r"\btrusted (?:local )?(?:company|installer|business)\b|"
+    r"\b(?:neighbou?rs|customers|everyone|folks) (?:love|loves) (?:it|us|them|ours)\b|"
     r"\b(?:offer|deal|price|pricing|discount|rebate)\b[^.?!]{0,25}\b(?:valid|good (?:until|till|"
     r"through|for)|ends?|expires?|stands|still on|only)\b",
     re.IGNORECASE,
@@ -401,7 +404,12 @@ def _leaves_gracefully(
         and not asks
         # where to send what the buyer asked for reads as a next step: it is the buyer's own
         and all(probs.get(h, 0.0) < 0.5 for h in _PITCH if not (invited and h == "next_step"))
-        and not any(not s.negated and _PITCHES.search(s.text) for s in reading.sentences)
+        # a pitch word no negation just before denies ("great value, no obligation" pitches)
+        and not any(
+            not texts.negated_before(s.text, m.start())
+            for s in reading.sentences
+            for m in _PITCHES.finditer(s.text)
+        )
     )
 
 

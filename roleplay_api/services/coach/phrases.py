@@ -54,6 +54,7 @@ RULES: dict[str, re.Pattern[str]] = {
         # a remark on the buyer's age or looks dressed as a compliment
         rf"\b{_YOU} (?:look|seem)s? (?:\w+ ){{0,2}}too young\b|"
         rf"\b{_YOU} (?:don'?t|do not) look (?:a day over|old enough|your age)\b|"
+        rf"\b(?:look|looks|looking|seem|seems)\b[^.?!]{{0,25}}\bfor {_YOU}r? age\b|"
         rf"\b(?:young|pretty|lovely) (?:thing|lady|woman|girl) like {_YOU}\b",
         re.IGNORECASE,
     ),

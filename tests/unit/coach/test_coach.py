@@ -935,6 +935,8 @@ def test_a_reply_opening_in_the_buyers_words_is_not_told_to_show_it_heard_them(c
     [
         ("Can I just say, you look way too young to be worrying about a mortgage.", "harassment"),
         ("You look a little too young to be paying bills like that.", "harassment"),
+        ("If you don't mind me saying, you look really great for your age.", "harassment"),
+        ("The roof looks solid for its age.", None),
         ("You look old enough to remember the last energy crisis, right?", None),
         ("I don't look a day over sixty myself, ha.", None),
         ("Some reps like to say your roof is a dump. I won't.", None),
@@ -991,6 +993,12 @@ _SHUT = [
         ("It was a pleasure, you have a special home. Take care!", True),
         ("Sorry for pushing. I'll leave my card in the door. Have a good day.", True),
         ("Oh, that's totally fine. I'll just leave the info sheet in the door.", True),
+        (
+            "No pressure at all, I respect that. Trusted local company, great value, real "
+            "savings, no obligation, and your neighbours love it. Thanks for your time!",
+            False,
+        ),
+        ("No worries, I won't bother you with our deals. Thanks for your time!", True),
     ],
 )
 def test_after_the_goodbye_a_pitch_is_no_graceful_exit(coach, message, graceful):
