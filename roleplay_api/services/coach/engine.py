@@ -346,8 +346,9 @@ _GRACEFUL = re.compile(
     re.IGNORECASE,
 )
 # A pitch tucked into a goodbye ("our windows are the best, have a great day!", "we also offer
-# free monitoring", "the offer is valid tomorrow too"): a claim for the offer, not negated. (On
-# the train writers' replies after a goodbye it matches eight, labelled 1 to 3.)
+# free monitoring", "the offer is valid tomorrow too", "great value, real savings"): a claim for
+# the offer that its clause does not deny. (On the train writers' replies after a goodbye it
+# matches seven, labelled 1 to 3.)
 _PITCHES = re.compile(
     r"\b(?:we|our|it|they|panels?|windows?|system|this)\b[^.?!]{0,30}\b(?:best|free|"
     r"guarantee\w*|price match|save|saves|savings|efficien\w*|warranty|financing|zero down|"
@@ -364,7 +365,8 @@ _PITCHES = re.compile(
     r"\bsavings?\b[^.?!]{0,20}\b(?:big|huge|great|real|massive)\b|"
     r"\b(?:big|huge|great|real|massive) (?:savings|value)\b|"
     r"\btrusted (?:local )?(?:company|installer|business)\b|"
-    r"\b(?:neighbou?rs|customers|everyone|folks) (?:love|loves) (?:it|us|them|ours)\b|"
+    r"\b(?:neighbou?rs|customers|folks) love (?:it|us|them|ours)\b"
+    r"(?!\s+(?:here|there|when|if)\b)|"
     r"\b(?:offer|deal|price|pricing|discount|rebate)\b[^.?!]{0,25}\b(?:valid|good (?:until|till|"
     r"through|for)|ends?|expires?|stands|still on|only)\b",
     re.IGNORECASE,
@@ -404,9 +406,10 @@ def _leaves_gracefully(
         and not asks
         # where to send what the buyer asked for reads as a next step: it is the buyer's own
         and all(probs.get(h, 0.0) < 0.5 for h in _PITCH if not (invited and h == "next_step"))
-        # a pitch word no negation just before denies ("great value, no obligation" pitches)
+        # a pitch word its clause does not deny ("great value, no obligation" pitches; "it's
+        # not the best time" does not)
         and not any(
-            not texts.negated_before(s.text, m.start())
+            not texts.negated_clause(s.text, m.start(), m.end())
             for s in reading.sentences
             for m in _PITCHES.finditer(s.text)
         )

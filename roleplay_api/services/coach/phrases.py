@@ -54,7 +54,9 @@ RULES: dict[str, re.Pattern[str]] = {
         # a remark on the buyer's age or looks dressed as a compliment
         rf"\b{_YOU} (?:look|seem)s? (?:\w+ ){{0,2}}too young\b|"
         rf"\b{_YOU} (?:don'?t|do not) look (?:a day over|old enough|your age)\b|"
-        rf"\b(?:look|looks|looking|seem|seems)\b[^.?!]{{0,25}}\bfor {_YOU}r? age\b|"
+        rf"\b{_YOU}(?:'re| are| r)? (?:look|looking|seem)s?\b[^.?!]{{0,25}}\bfor {_YOU}r? age\b"
+        r"(?! (?:group|range|bracket|of)\b)|"
+        rf"\bfor {_YOU}r? age,? {_YOU}(?:'re| are| r)? (?:look|looking|seem)|"
         rf"\b(?:young|pretty|lovely) (?:thing|lady|woman|girl) like {_YOU}\b",
         re.IGNORECASE,
     ),

@@ -30,7 +30,8 @@ class Act:
     skills: tuple[str, ...] = ()
     harm: str | None = None
     # a phrase rule named the harm, or its kind's head read it as likely (rubric.SURE_AT): only
-    # then does a severe harm end the conversation at once (stored rows without it: sure)
+    # then does a severe harm end the conversation at once, and any harm shut the door below
+    # the level's limit as a first strike (stored rows without it: sure)
     harm_sure: bool = True
     asked: tuple[str, ...] = ()  # topics of its questions
     asks: str = ""  # a question naming no topic: "proposal" (a yes/no offer), "open" or ""

@@ -93,6 +93,16 @@ def negated_before(text: str, at: int) -> bool:
     return bool(_NEGATOR.search(near))
 
 
+def negated_clause(text: str, start: int, end: int) -> bool:
+    """A negation anywhere in the clause around ``text[start:end]`` (between "but", "however",
+    "though", "although" or ";"), asides left out: "it's not the best time", "real savings or
+    not" deny what they name; "great value, no obligation" does not."""
+    before = clause_before(text, start)
+    after = re.split(r"\b(?:but|however|though|although)\b|;", text[start:], flags=re.I)[0]
+    clause = _ASIDE.sub(" ", _NOT_NEGATING.sub(" ", before + after))
+    return bool(_NEGATOR.search(clause))
+
+
 def affirmed(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
     """The matches of ``pattern`` in ``text``'s sentences, in order, that no negation close
     before denies ("we can waive the fee", "Saturday at eleven"; not "I can't waive the fee")."""

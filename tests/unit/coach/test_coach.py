@@ -937,6 +937,15 @@ def test_a_reply_opening_in_the_buyers_words_is_not_told_to_show_it_heard_them(c
         ("You look a little too young to be paying bills like that.", "harassment"),
         ("If you don't mind me saying, you look really great for your age.", "harassment"),
         ("The roof looks solid for its age.", None),
+        ("For your age, you look fantastic.", "harassment"),
+        (
+            "That looks like a good fit for your age group, most retirees pick the 10-year plan.",
+            None,
+        ),
+        (
+            "A shorter loan term seems smarter for your age, and the payment is near your bill.",
+            None,
+        ),
         ("You look old enough to remember the last energy crisis, right?", None),
         ("I don't look a day over sixty myself, ha.", None),
         ("Some reps like to say your roof is a dump. I won't.", None),
@@ -998,7 +1007,10 @@ _SHUT = [
             "savings, no obligation, and your neighbours love it. Thanks for your time!",
             False,
         ),
-        ("No worries, I won't bother you with our deals. Thanks for your time!", True),
+        ("Fair enough, it's not the best time. Have a good evening.", True),
+        ("No worries, I know the savings aren't big enough for you right now. Take care.", True),
+        ("Understood, and sorry. Real savings or not, a no is a no.", True),
+        ("Your neighbours love it here, I can tell. Have a good day.", True),
     ],
 )
 def test_after_the_goodbye_a_pitch_is_no_graceful_exit(coach, message, graceful):
