@@ -409,7 +409,7 @@ def _leaves_gracefully(
         # a pitch word its clause does not deny ("great value, no obligation" pitches; "it's
         # not the best time" does not)
         and not any(
-            not texts.negated_clause(s.text, m.start(), m.end())
+            not texts.negated_clause(s.text, m.start())
             for s in reading.sentences
             for m in _PITCHES.finditer(s.text)
         )

@@ -79,10 +79,13 @@ _ASIDE = re.compile(
 NEGATION_REACH = 6  # words before a phrase that a negation of it may sit in
 
 
+_CLAUSE_BREAK = re.compile(r"\b(?:but|however|though|although)\b|;", re.IGNORECASE)
+
+
 def clause_before(text: str, at: int) -> str:
     """The words of ``text`` before ``at``, back to a "but", "however", "though", "although"
     or ";"."""
-    return re.split(r"\b(?:but|however|though|although)\b|;", text[:at], flags=re.I)[-1]
+    return _CLAUSE_BREAK.split(text[:at])[-1]
 
 
 def negated_before(text: str, at: int) -> bool:
@@ -93,13 +96,12 @@ def negated_before(text: str, at: int) -> bool:
     return bool(_NEGATOR.search(near))
 
 
-def negated_clause(text: str, start: int, end: int) -> bool:
-    """A negation anywhere in the clause around ``text[start:end]`` (between "but", "however",
-    "though", "although" or ";"), asides left out: "it's not the best time", "real savings or
-    not" deny what they name; "great value, no obligation" does not."""
-    before = clause_before(text, start)
-    after = re.split(r"\b(?:but|however|though|although)\b|;", text[start:], flags=re.I)[0]
-    clause = _ASIDE.sub(" ", _NOT_NEGATING.sub(" ", before + after))
+def negated_clause(text: str, at: int) -> bool:
+    """A negation anywhere in the clause of ``text`` that holds ``at`` (between "but",
+    "however", "though", "although" or ";"), asides left out: "it's not the best time", "real
+    savings or not" deny what they name; "great value, no obligation" does not."""
+    clause = clause_before(text, at) + _CLAUSE_BREAK.split(text[at:])[0]
+    clause = _ASIDE.sub(" ", _NOT_NEGATING.sub(" ", clause))
     return bool(_NEGATOR.search(clause))
 
 
