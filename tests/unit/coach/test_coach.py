@@ -811,6 +811,23 @@ def test_talking_past_the_buyer_is_called_what_it_is(buyer_said, asked):
     assert bool(about_a_question) is asked, line
 
 
+@pytest.mark.parametrize(("sure", "agreed"), [(True, False), (False, True)])
+def test_a_buyer_won_back_after_a_harm_it_was_not_sure_of_agrees(sure, agreed):
+    """A harm the reading is sure of ends any agreement in the visit; an unsure one only cooled
+    the buyer, and trust won back by the last reply still earns a yes."""
+    from roleplay_api.services.coach import buyer
+    from roleplay_api.services.coach.state import Act, State, apply_act
+
+    state = State(bundled_brief("trust_concern"), "BEGINNER", trust=1.0)
+    apply_act(state, Act(score=3, harm="pressure", harm_sure=sure), "...")
+    for _ in range(MAX_EXCHANGES - 1):
+        state.buyer_lines.append("Go on.")
+        apply_act(state, Act(score=18), "...")
+    assert state.trust >= 1.0 and not state.shut
+    _, move = buyer.respond(state, state.acts[-1], settles=False, was_shut=False, seed="s")
+    assert move.agreed is agreed
+
+
 def test_a_reply_built_on_their_bill_is_not_told_to_tie_the_offer_to_their_bill(coach):
     j = coach.judge(
         bundled_brief("homeowner_objection"),
