@@ -125,11 +125,6 @@ class Speaker:
         return " ".join(self.parts)
 
 
-def _harmed(state: State) -> bool:
-    """A harm the reading is sure of in this visit (state.severe's sureness)."""
-    return any(a.harm is not None and a.harm_sure for a in state.acts)
-
-
 def _reaction(act: Act) -> str | None:
     events = {act.harm, *act.flaws}
     if act.discount:
@@ -205,7 +200,7 @@ def respond(
     if state.exchange > MAX_EXCHANGES:  # this was the last message: conclude
         # A buyer who was lied to, pressured or insulted in this visit does not agree in it (a
         # harm the reading is not sure of only cools it: trust must be won back).
-        agreed = state.trust >= d.agree_at and not _harmed(state)
+        agreed = state.trust >= d.agree_at and not any(a.sure_harm for a in state.acts)
         key = "agree" if agreed else "decline"
         options = lines(persona, key, "closing")
         day = _day_named(state) if agreed else None
@@ -224,7 +219,7 @@ def respond(
         speak.say(lines(persona, "parting"), "parting") or speak.say(["Okay."], "okay")
         return speak.text, Move()
     # Won over: trust at the level's bar and no harm in this visit (as at the close).
-    won = state.trust >= d.agree_at and not _harmed(state)
+    won = state.trust >= d.agree_at and not any(a.sure_harm for a in state.acts)
     listening = reaction in _STILL_LISTENING
     asks = act.asks
     replied = said_yes = False

@@ -42,6 +42,11 @@ class Act:
     closing: bool = False  # asked for the sale or a commitment now
     discount: bool = False
 
+    @property
+    def sure_harm(self) -> bool:
+        """It did a harm the reading is sure of (see ``harm_sure``)."""
+        return self.harm is not None and self.harm_sure
+
     def as_meta(self) -> dict[str, Any]:
         return {
             "v": 2,
@@ -170,7 +175,7 @@ def severe(act: Act) -> bool:
     the model only half reads as that kind cools the buyer as any harm does: out of fold on the
     train writers, about half of such verdicts fell on clean replies, and a false one must not
     end a session."""
-    return act.harm in SEVERE_HARMS and act.harm_sure
+    return act.sure_harm and act.harm in SEVERE_HARMS
 
 
 def trust_step(act: Act, difficulty: str) -> float:
@@ -211,8 +216,8 @@ def apply_act(state: State, act: Act, message: str, *, live: bool = True) -> Non
     # the reading is not sure of (see `severe`) shuts it only as a second strike, so that a
     # plain first line misread as a harm does not end a demanding buyer's session at once.
     weak_twice = len(state.acts) >= 2 and all(a.score < PAR for a in state.acts[-2:])
-    struck = act.harm is not None and (
-        act.harm_sure or any(a.harm is not None for a in state.acts[:-1])
+    struck = act.sure_harm or (
+        act.harm is not None and any(a.harm is not None for a in state.acts[:-1])
     )
     if live and (at_once or (state.trust < d.shut_below and (struck or weak_twice))):
         _shut(state)
