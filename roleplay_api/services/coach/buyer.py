@@ -148,13 +148,17 @@ def _stock_sentences() -> frozenset[str]:
     return frozenset(s.text.lower() for line in found for s in texts.split(line))
 
 
-def _fact_sentence(fact: str) -> str:
-    """The first sentence of a fact the buyer gave that says something (a stock "Sure, we can
-    do that." said with it is not the fact)."""
+def _fact_sentence(fact: str, asked: str = "") -> str:
+    """The sentence of a fact the buyer gave that the question ``asked`` is about ("What did
+    your neighbor pay?" gets "my neighbor said he paid twenty-two", not the bill before it),
+    else the first that says something (a stock "Sure, we can do that." said with it is not
+    the fact)."""
     stock = _stock_sentences()
-    return next(
-        (s.text for s in texts.split(fact) if s.text.lower() not in stock), _first_sentence(fact)
-    )
+    told = [s.text for s in texts.split(fact) if s.text.lower() not in stock]
+    if not told:
+        return _first_sentence(fact)
+    # the one sharing the most distinctive words with the question; the first on a tie
+    return max(told, key=lambda s: len(_shared(s, asked)))
 
 
 def respond(
@@ -176,16 +180,17 @@ def respond(
         ) or speak.say(["..."], "dots")
         return speak.text, Move(shut=True)
 
+    said = state.trainee_lines[-1] if state.trainee_lines else ""
     reaction = _reaction(act)
     if reaction == "discount":
         key = "discount_warm" if d.start_trust > 0 else "discount"
         speak.say(lines(persona, key, "reactions"), "discount")
     elif reaction == "reask":
         topic = next((t for t in act.asked if t in state.facts), None)
-        fact = _fact_sentence(state.facts[topic]) if topic else ""
+        fact = _fact_sentence(state.facts[topic], said) if topic else ""
         # The fact once, and once again when asked again; after that, no third time.
-        said = bool(fact) and _told(fact, state) < 2
-        if not (said and speak.say(lines(persona, "reask", "reactions"), "reask", fact=fact)):
+        again = bool(fact) and _told(fact, state) < 2
+        if not (again and speak.say(lines(persona, "reask", "reactions"), "reask", fact=fact)):
             speak.say(lines(persona, "reask_again", "reactions"), "reask-again")
     elif reaction == "ignores" and "?" not in state.last_buyer_line:
         # "That's not what I asked" only when the buyer did ask something
@@ -213,7 +218,6 @@ def respond(
         )
         return speak.text, Move(agreed=agreed)
 
-    said = state.trainee_lines[-1] if state.trainee_lines else ""
     # the trainee takes its leave (not as its opening line): so does the buyer
     if reaction is None and len(state.trainee_lines) > 1 and _leaving(said):
         speak.say(lines(persona, "parting"), "parting") or speak.say(["Okay."], "okay")
@@ -247,7 +251,7 @@ def respond(
                 continue
             # Asked again in other words, or a follow-up on it: the buyer says what it said,
             # as a reminder, once; not as news in other words.
-            first = _fact_sentence(fact)
+            first = _fact_sentence(fact, said)
             if _told(first, state) < 2:
                 reminded = speak.say(
                     lines(persona, "reminder", "reactions"), f"remind-{topic}", fact=first
@@ -459,8 +463,17 @@ _FILLER = frozenset((
 
 
 def _about(line: str, said: str) -> bool:
-    """A persona line is about what the trainee said: they share a distinctive word."""
-    return bool((topics.keys(line)[1] & topics.keys(said)[1]) - topics.COMMON - _FILLER)
+    """A persona line is about what the trainee said: they share a distinctive word (a
+    possessive is its word: "your neighbor's system" is about "my neighbor")."""
+    return bool(_shared(line, said))
+
+
+def _shared(line: str, said: str) -> set[str]:
+    return (_keywords(line) & _keywords(said)) - topics.COMMON - _FILLER
+
+
+def _keywords(text: str) -> set[str]:
+    return {w.removesuffix("'s") for w in topics.keys(text)[1]}
 
 
 # The trainee takes its leave, in its last words ("Alright, thanks for your time.", "ok, have

@@ -1256,6 +1256,36 @@ def test_a_reminder_quotes_the_fact_not_a_stock_yes_said_with_it():
     assert _fact_sentence("Thursday after five. Sure, we can do that.") == "Thursday after five."
 
 
+def test_a_reminder_quotes_the_sentence_the_question_is_about():
+    from roleplay_api.services.coach.buyer import _fact_sentence
+
+    fact = (
+        "Our electric bill runs about two hundred and ten a month, more in the summer. The quote "
+        "was close to thirty thousand, and my neighbor said he paid twenty-two."
+    )
+    assert _fact_sentence(fact, "What did your neighbor's system cost him?").startswith(
+        "The quote was close"
+    )
+    assert _fact_sentence(fact, "Does it spike in the summer?").startswith("Our electric bill")
+    assert _fact_sentence(fact, "Anything else?").startswith("Our electric bill")  # the first
+
+
+def test_a_follow_up_on_an_answered_topic_is_reminded_of_what_it_asks(coach):
+    lines = _buyer_after(
+        coach,
+        "homeowner_objection",
+        "ROOKIE",
+        [
+            "Totally fair, thirty grand is a lot. What does your electric bill run each month?",
+            "Got it. And does it spike much in the summer with the AC running?",
+            "How much did your neighbor's system produce, do you know?",
+        ],
+    )
+    assert "bill runs about two hundred" in lines[0], lines
+    assert re.match(r"(Like I said|As I said|Same as I said before|I already)", lines[2]), lines
+    assert "my neighbor said he paid twenty-two" in lines[2], lines
+
+
 def test_leaving_gracefully_is_praised_only_when_every_reply_after_the_goodbye_did(coach):
     first = "You're way too pretty to be saying no to me, how about a drink later?"
     push = "Come on, just tell me what your bill is and I'll go."
