@@ -226,20 +226,24 @@ def respond(
     won = state.trust >= d.agree_at and not any(a.sure_harm for a in state.acts)
     listening = reaction in _STILL_LISTENING
     asks = act.asks
-    replied = said_yes = False
+    replied = said_yes = offered = False
     # A next step offered as a question ("Could I come by Thursday at six?") gets yes, maybe or
     # no first; the facts it touches (when they are free, who attends) follow as the condition.
     if reaction is None and _offers_step(said) and set(act.asked) <= _STEP_TOPICS:
         # coming back when the buyer itself said to ("Thursday after five") is not refused
         own_time = "time" in state.facts and _takes_up(said, state.facts["time"])
         replied, said_yes = _answer_offer(speak, persona, won or own_time, state.trust)
-        asks = ""
+        asks, offered = "", True
 
     answered: list[str] = []
     for topic, fact in ((t, state.facts.get(t)) for t in _asked(act, said, state)):
         if fact is not None:
             if reaction == "reask":
                 continue  # the reaction above already gave the fact again
+            if offered and topic in _STEP_TOPICS:
+                # the yes, maybe or no to the visit is the answer: not "Like I said: Saturdays
+                # are usually free" after "Maybe" to "Could I come by Saturday morning?"
+                continue
             if _takes_up(said, fact):
                 # The trainee took the fact up ("so around two-ten a month: if the payment came
                 # in under that, would it change things?", "So we're set for Thursday at five?"):
@@ -420,8 +424,11 @@ def _asked(act: Act, said: str, state: State) -> list[str]:
     return asked[:2]
 
 
-# A day, or a capitalised word of five letters or more inside a sentence: a name, a company.
-_NAME = re.compile(r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|(?<=[\w,;] )[A-Z][a-z']{4,}")
+# A day (or days: "Saturdays are usually free" names Saturday), or a capitalised word of five
+# letters or more inside a sentence: a name, a company.
+_NAME = re.compile(
+    r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day(?=s?\b)|(?<=[\w,;] )[A-Z][a-z']{4,}"
+)
 
 
 def _takes_up(said: str, fact: str) -> bool:

@@ -1286,6 +1286,22 @@ def test_a_follow_up_on_an_answered_topic_is_reminded_of_what_it_asks(coach):
     assert "my neighbor said he paid twenty-two" in lines[2], lines
 
 
+def test_a_visit_offered_on_a_day_the_buyer_named_is_answered_not_reminded(coach):
+    lines = _buyer_after(
+        coach,
+        "spouse_decision",
+        "NIGHTMARE",
+        [
+            "That makes sense, it's a decision for both of you. What would Lena want to know "
+            "first?",
+            "Fair. When is she usually around, evenings or weekends?",
+            "Could I come by Saturday morning so you can both ask me whatever you like?",
+        ],
+    )
+    assert "Saturdays are usually free" in lines[1], lines
+    assert "Saturdays" not in lines[2] and "said" not in lines[2], lines
+
+
 def test_leaving_gracefully_is_praised_only_when_every_reply_after_the_goodbye_did(coach):
     first = "You're way too pretty to be saying no to me, how about a drink later?"
     push = "Come on, just tell me what your bill is and I'll go."
