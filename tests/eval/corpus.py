@@ -300,7 +300,10 @@ def _stats(corpus: Corpus) -> Iterable[str]:
     if parked:
         writers = ",".join(sorted({c.writer for c in parked}))
         replies = sum(len(c.replies) for c in parked)
-        yield f"parked, not trained on: {writers}; {len(parked)} contexts, {replies} replies"
+        twins = sum(t.parked for t in corpus.twins)
+        yield f"parked, not trained on: {writers}; {len(parked)} contexts, {replies} replies, " + (
+            f"{twins} twins"
+        )
 
 
 def main(argv: list[str]) -> int:

@@ -13,6 +13,7 @@ from roleplay_api.difficulty import DIFFICULTIES
 from roleplay_api.services.coach.library import bundled_briefs
 from tests.eval import corpus as corpus_module
 from tests.eval.evaluate import evaluate
+from tests.eval.router import load as router_questions
 
 
 @pytest.fixture(scope="module")
@@ -24,6 +25,9 @@ def test_corpus_is_split_by_writer_and_covers_every_scenario_and_level(corpus) -
     train, held = corpus.split(held_out=False), corpus.split(held_out=True)
     assert set(held.writers) == corpus_module.HELD_OUT_WRITERS
     assert not set(train.writers) & corpus_module.HELD_OUT_WRITERS
+    # parked writers are neither trained on nor in the train figures (nor in the router)
+    assert not set(train.writers) & corpus_module.PARKED_WRITERS
+    assert not {q["writer"] for q in router_questions()} & corpus_module.PARKED_WRITERS
     assert held.twins and train.twins
     assert len(corpus.replies) >= 2500 and len(corpus.twins) >= 40
     assert {c.scenario for c in corpus.contexts} >= set(bundled_briefs())

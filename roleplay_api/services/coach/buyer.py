@@ -148,17 +148,23 @@ def _stock_sentences() -> frozenset[str]:
     return frozenset(s.text.lower() for line in found for s in texts.split(line))
 
 
-def _fact_sentence(fact: str, asked: str = "") -> str:
-    """The sentence of a fact the buyer gave that the question ``asked`` is about ("What did
+def _fact_sentence(fact: str, asked: str = "", state: State | None = None) -> str:
+    """The sentence of a fact the buyer gave that the message ``asked`` is about ("What did
     your neighbor pay?" gets "my neighbor said he paid twenty-two", not the bill before it),
     else the first that says something (a stock "Sure, we can do that." said with it is not
-    the fact)."""
+    the fact). The words of its questions count first, then the rest of the message; on a tie,
+    one the buyer has not yet said twice (``state``), then the first."""
     stock = _stock_sentences()
     told = [s.text for s in texts.split(fact) if s.text.lower() not in stock]
     if not told:
         return _first_sentence(fact)
-    # the one sharing the most distinctive words with the question; the first on a tie
-    return max(told, key=lambda s: len(_shared(s, asked)))
+    question = " ".join(s.text for s in texts.split(asked) if s.question)
+
+    def rank(sentence: str) -> tuple[int, int, bool]:
+        fresh = state is None or _told(sentence, state) < 2
+        return len(_shared(sentence, question)), len(_shared(sentence, asked)), fresh
+
+    return max(told, key=rank)
 
 
 def respond(
@@ -187,7 +193,7 @@ def respond(
         speak.say(lines(persona, key, "reactions"), "discount")
     elif reaction == "reask":
         topic = next((t for t in act.asked if t in state.facts), None)
-        fact = _fact_sentence(state.facts[topic], said) if topic else ""
+        fact = _fact_sentence(state.facts[topic], said, state) if topic else ""
         # The fact once, and once again when asked again; after that, no third time.
         again = bool(fact) and _told(fact, state) < 2
         if not (again and speak.say(lines(persona, "reask", "reactions"), "reask", fact=fact)):
@@ -255,7 +261,7 @@ def respond(
                 continue
             # Asked again in other words, or a follow-up on it: the buyer says what it said,
             # as a reminder, once; not as news in other words.
-            first = _fact_sentence(fact, said)
+            first = _fact_sentence(fact, said, state)
             if _told(first, state) < 2:
                 reminded = speak.say(
                     lines(persona, "reminder", "reactions"), f"remind-{topic}", fact=first
@@ -480,7 +486,9 @@ def _shared(line: str, said: str) -> set[str]:
 
 
 def _keywords(text: str) -> set[str]:
-    return {w.removesuffix("'s") for w in topics.keys(text)[1]}
+    """A text's distinctive words, a possessive as its word when that is still one of five
+    letters or more ("neighbor's" is "neighbor"; "that's" stays "that's", a filler)."""
+    return {w[:-2] if w.endswith("'s") and len(w) >= 7 else w for w in topics.keys(text)[1]}
 
 
 # The trainee takes its leave, in its last words ("Alright, thanks for your time.", "ok, have
