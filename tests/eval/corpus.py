@@ -301,9 +301,8 @@ def _stats(corpus: Corpus) -> Iterable[str]:
         writers = ",".join(sorted({c.writer for c in parked}))
         replies = sum(len(c.replies) for c in parked)
         twins = sum(t.parked for t in corpus.twins)
-        yield f"parked, not trained on: {writers}; {len(parked)} contexts, {replies} replies, " + (
-            f"{twins} twins"
-        )
+        yield f"parked, not trained on: {writers}; {len(parked)} contexts, {replies} replies"
+        yield f"  parked twins {twins}"
 
 
 def main(argv: list[str]) -> int:
