@@ -24,7 +24,7 @@ from roleplay_api.difficulty import DIFFICULTIES, level
 from roleplay_api.services.coach import text as texts
 from roleplay_api.services.coach import topics
 from roleplay_api.services.coach.base import MAX_EXCHANGES
-from roleplay_api.services.coach.state import Act, Move, State
+from roleplay_api.services.coach.state import Act, Move, State, opening_line
 
 # The reaction the buyer leads with, most serious first.
 _REACTION_ORDER = (
@@ -235,14 +235,25 @@ def respond(
     replied = said_yes = offered = False
     # A next step offered as a question ("Could I come by Thursday at six?") gets yes, maybe or
     # no first; the facts it touches (when they are free, who attends) follow as the condition.
-    if reaction is None and _offers_step(said) and set(act.asked) <= _STEP_TOPICS:
+    # Where to send it ("What email should I send it to?", "Can I grab your email to send
+    # it?"): the buyer gives it or keeps it; not a yes or no to it as an offer, nor "Like I
+    # said: I'll actually notice an email" (the info topic it routes to is answered).
+    contact = listening and act.harm is None and _asks_contact(said)
+    if contact:
+        willing = state.trust > 0 or _wants_it_sent(state)
+        replied = speak.say(
+            lines(persona, "willing" if willing else "guarded", "contact"), "contact"
+        )
+    if not contact and reaction is None and _offers_step(said) and set(act.asked) <= _STEP_TOPICS:
         # coming back when the buyer itself said to ("Thursday after five") is not refused
         own_time = "time" in state.facts and _takes_up(said, state.facts["time"])
         replied, said_yes = _answer_offer(speak, persona, won or own_time, state.trust)
         asks, offered = "", True
 
-    answered: list[str] = []
+    answered: list[str] = ["info"] if contact and replied else []
     for topic, fact in ((t, state.facts.get(t)) for t in _asked(act, said, state)):
+        if topic in answered:
+            continue
         if fact is not None:
             if reaction == "reask":
                 continue  # the reaction above already gave the fact again
@@ -328,6 +339,52 @@ def respond(
     if not speak.parts:
         speak.say(lines(persona, "guarded"), "guarded-last") or speak.say(["Hm."], "hm")
     return speak.text, Move(answered=tuple(answered), raised=raised, settled=settled)
+
+
+# A question for where to reach the buyer: its email, address or number ("What email should I
+# send it to?", "Can I grab your number?", "Where should I mail it?"); not an account, card or
+# social security number (those are a data grab, and the harm verdict has them).
+_CONTACT = re.compile(
+    r"\b(?:e-?mail(?: address)?|(?:mailing |home )?address|(?:phone|cell|mobile) number|"
+    r"(?:best|good) number|number (?:to|i can) (?:call|text|reach))\b|"
+    r"\bwhere (?:should|do|can|would) (?:i|we) (?:send|mail|email|drop|reach)\b",
+    re.IGNORECASE,
+)
+_NOT_CONTACT = re.compile(
+    r"\b(?:account|card|social|security|ssn|routing|license|policy|bank|utility|pin)\b",
+    re.IGNORECASE,
+)
+_WHOSE = re.compile(r"\b(?:your|you|to|send|mail|what|which|where|best|reach)\b", re.IGNORECASE)
+
+
+def _asks_contact(said: str) -> bool:
+    return any(
+        s.question
+        and not s.negated
+        and _CONTACT.search(s.text)
+        and _WHOSE.search(s.text)
+        and not _NOT_CONTACT.search(s.text)
+        for s in texts.split(said)
+    )
+
+
+# The buyer asks for something to be sent ("Just mail me something", "email it"): the engine
+# reads a goodbye's "where should I send it?" as leaving, and the buyer gives its address.
+SEND_IT = re.compile(
+    r"\b(?:e-?mail|mail|send|text)\s+(?:it|me|us|something|that|them|one|the \w+)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_it_sent(buyer_line: str) -> bool:
+    return bool(texts.affirmed(SEND_IT, buyer_line))
+
+
+def _wants_it_sent(state: State) -> bool:
+    """The buyer asked for something to be sent, in its opening line or since."""
+    return any(
+        asks_for_it_sent(line) for line in (opening_line(state.scenario), *state.buyer_lines)
+    )
 
 
 # What a next step offered as a question may touch: when, who attends, how to send it.

@@ -377,16 +377,6 @@ _PITCHES = re.compile(
 # ("Mind if I leave a card anyway?"); asking for an email or offering to send the numbers is
 # pushing on, unless the buyer asked for it to be sent ("I asked you to mail it. Please go.",
 # "Just email me something"; not "...makes me trust what you send less", "Don't email me").
-_SEND_IT = re.compile(
-    r"\b(?:e-?mail|mail|send|text)\s+(?:it|me|us|something|that|them|one|the \w+)\b",
-    re.IGNORECASE,
-)
-
-
-def _asks_for_it_sent(buyer_line: str) -> bool:
-    return bool(texts.affirmed(_SEND_IT, buyer_line))
-
-
 def _leaves_gracefully(
     reading: Reading,
     asked: Sequence[str],
@@ -397,7 +387,7 @@ def _leaves_gracefully(
     """A short goodbye after the buyer's: thanks or a card, asking nothing but whether to leave
     something (or where to send it, when the buyer asked for it to be sent), no pitch (after
     the door shut, the only good reply)."""
-    invited = _asks_for_it_sent(buyer_line)
+    invited = buyer.asks_for_it_sent(buyer_line)
     return (
         reading.words <= 45
         and all(invited or _LEAVE_BEHIND.search(s.text) for s in reading.sentences if s.question)

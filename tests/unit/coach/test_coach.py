@@ -1401,3 +1401,31 @@ def test_coming_back_when_the_buyer_said_to_is_not_refused(coach, difficulty):
     lines = _buyer_after(coach, "bad_timing", difficulty, [opener, offer])
     assert "Thursday" in lines[0], lines[0]
     assert lines[1] in lines_of("proposal", "yes"), lines[1]
+
+
+def test_asked_where_to_send_it_the_buyer_gives_or_keeps_its_address(coach):
+    """Round 13: "What email should I send it to?" got "Like I said: I'll actually notice an
+    email"; a buyer who asked for something to be sent offers its address, a cold one keeps it,
+    and a question for an account number is not a question for an address."""
+    lines = _buyer_after(
+        coach,
+        "just_mail_me",
+        "PRO",
+        [
+            "Happy to send something. What would make it worth opening for you?",
+            "Got it, numbers for your house. What email should I send it to?",
+        ],
+    )
+    assert "write it" in lines[1] or "jot it" in lines[1], lines
+    assert "said" not in lines[1] and "notice an email" not in lines[1], lines
+    cold = _buyer_after(
+        coach,
+        "not_interested",
+        "NIGHTMARE",
+        ["Hi, I'm Sam with SunCo. Can I grab your email so I can send our info?"],
+    )
+    assert "card" in cold[0] and "Not so fast" not in cold[0], cold
+    grab = _buyer_after(
+        coach, "homeowner_objection", "PRO", ["Fair. What's your utility account number?"]
+    )
+    assert "card" not in grab[0], grab
