@@ -39,6 +39,7 @@ _REACTION_ORDER = (
     "premature_close",
     "reask",
     "repeat",
+    "technique_talk",
     "ignores",
     "feature_dump",
     "monologue",

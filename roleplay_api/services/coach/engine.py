@@ -131,12 +131,13 @@ class MeaningCoach:
             rules,
             broken,
             claims=any(not s.question or _CLAIMS.search(s.text) for s in reading.sentences),
+            technique_terms=reading.technique_terms,
         )
         graceful = state.shut and _leaves_gracefully(
             reading, asked, asks, probs, state.last_buyer_line
         )
         if state.shut:
-            result = rubric.after_goodbye(result, graceful)
+            result = rubric.after_goodbye(result, graceful, bare=bool(_BARE_GOODBYE.match(message)))
         evidence = self._evidence(reading, ctx, result, rules)
         act = Act(
             score=result.total,
@@ -336,13 +337,25 @@ _CLAIMS = re.compile(
 # Leaving something behind ("I'll leave my card in the door", "Mind if I drop a flyer?").
 _LEAVE_BEHIND = re.compile(
     r"\b(?:leave|drop|put)\b[^.?!]{0,25}\b(?:card|sheet|flyer|brochure|info\w*|number|note|"
-    r"packet|something)\b",
+    r"packet|something)\b|\b(?:card|flyer|note) (?:in|on|at) (?:your|the) (?:door|mailbox|step)",
     re.IGNORECASE,
 )
 _GRACEFUL = re.compile(
     r"\b(?:thanks?|thank you|appreciate|have a (?:good|great|nice)|take care|bye|goodbye|"
     r"sorry|apologi[sz]e|my apologies|no problem|no worries|my card|understood|fair enough|"
-    r"respect that|that's (?:totally |completely )?fine)\b|" + _LEAVE_BEHIND.pattern,
+    r"respect that|that's (?:totally |completely )?fine|enjoy your (?:day|evening|night|weekend)|"
+    # taking the no, owning the push ("I'll go.", "I won't knock again", "that's on me")
+    # as its own clause: "That's on me, I'll go." (not "tell me your bill and I'll go")
+    r"(?:^|(?<=[,;:] ))(?:(?:ok(?:ay)?|alright|sure|fine),? )?(?:i'll|i will|ill) (?:go|get "
+    r"going|head out|let you go|leave you (?:be|alone)|get out of your (?:way|hair))|"
+    r"(?:i|we) won't (?:knock|bother you|call|come back)|that's on me|my bad|i was wrong|"
+    r"out of line)\b|" + _LEAVE_BEHIND.pattern,
+    re.IGNORECASE,
+)
+# A goodbye and nothing else: no thanks, no apology, no card ("ok bye", "Goodbye.").
+_BARE_GOODBYE = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|k|alright|fine|sure|fair|right)\W+)*(?:bye|goodbye|bye now|bye bye)"
+    r"\W*$",
     re.IGNORECASE,
 )
 # A pitch tucked into a goodbye ("our windows are the best, have a great day!", "we also offer
@@ -368,7 +381,10 @@ _PITCHES = re.compile(
     r"\b(?:neighbou?rs|customers|folks) love (?:it|us|them|ours)\b"
     r"(?!\s+(?:here|there|when|if)\b)|"
     r"\b(?:offer|deal|price|pricing|discount|rebate)\b[^.?!]{0,25}\b(?:valid|good (?:until|till|"
-    r"through|for)|ends?|expires?|stands|still on|only)\b",
+    r"through|for)|ends?|expires?|stands|still on|only)\b|"
+    # what it would do for the bill ("on a house like yours the bill drops like eighty percent")
+    r"\b(?:bills?|payments?)\b[^.?!]{0,20}\b(?:drops?|dropping|goes down|go down|falls?|"
+    r"shrinks?|halves|cut in half)\b",
     re.IGNORECASE,
 )
 
@@ -391,7 +407,8 @@ def _leaves_gracefully(
     return (
         reading.words <= 45
         and all(invited or _LEAVE_BEHIND.search(s.text) for s in reading.sentences if s.question)
-        and any(not s.negated and _GRACEFUL.search(s.text) for s in reading.sentences)
+        # "sorry, I should've taken the first no" is sorry all the same: the word's own clause
+        and bool(texts.affirmed(_GRACEFUL, reading.text))
         and set(asked) <= {"info"}
         and not asks
         # where to send what the buyer asked for reads as a next step: it is the buyer's own

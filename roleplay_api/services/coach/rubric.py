@@ -78,7 +78,14 @@ STOCK_STACK_CAP: int | None = 8
 # GOODBYE_FLOOR; anything else ignores the goodbye and is held to GOODBYE_CAP. (The train
 # writers' trainers scored such exits 14..18 and pitching on 0..4; leave one writer out, bands
 # 0.8012 -> 0.8033, pairwise 0.9323 -> 0.9324, harms capped 96.0 -> 96.3 %.)
+# A reply that names two or more of the coach's own techniques (reading.technique_terms) is
+# talking about selling: held to TECHNIQUE_TALK_CAP.
+TECHNIQUE_TALK_AT = 2
+TECHNIQUE_TALK_CAP: int | None = 6
 GOODBYE_FLOOR: int | None = 14
+# A bare "ok bye" is leaving, and no more: the train writers' trainers scored such exits 9-12
+# ("Bye" 11, "ok bye" 9, 10, 12, "Goodbye." 12), not 14.
+GOODBYE_BARE_FLOOR = 11
 GOODBYE_CAP: int | None = 4
 
 
@@ -135,6 +142,7 @@ def score(
     rules: dict[str, str],
     broken_promise: bool,
     claims: bool = True,
+    technique_terms: int = 0,
 ) -> Score:
     level = DIFFICULTIES.index(difficulty) / (len(DIFFICULTIES) - 1)
     p = np.array([probs[h] for h in model.heads], dtype=np.float32)
@@ -181,6 +189,14 @@ def score(
         costs["reask"] = costs.get("reask", 0) + total - REASK_CAP
         total, capped_by = REASK_CAP, "reask"
     elif (
+        TECHNIQUE_TALK_CAP is not None
+        and technique_terms >= TECHNIQUE_TALK_AT
+        and total > TECHNIQUE_TALK_CAP
+    ):
+        costs["technique_talk"] = costs.get("technique_talk", 0) + total - TECHNIQUE_TALK_CAP
+        total, capped_by = TECHNIQUE_TALK_CAP, "technique_talk"
+        flaws.append("technique_talk")
+    elif (
         STOCK_STACK_CAP is not None
         and _stock_phrases(signs) >= STOCK_STACK_AT
         and (total > STOCK_STACK_CAP)
@@ -198,14 +214,16 @@ def score(
     return Score(total, points, costs, harm, capped_by, tuple(flaws), probs)
 
 
-def after_goodbye(result: Score, graceful: bool) -> Score:
-    """A reply to a buyer who has already said goodbye (no harm in it: a harm caps it anyway)."""
+def after_goodbye(result: Score, graceful: bool, bare: bool = False) -> Score:
+    """A reply to a buyer who has already said goodbye (no harm in it: a harm caps it anyway);
+    ``bare``: a graceful exit that is only a goodbye ("ok bye")."""
     if result.harm is not None:
         return result
     # a graceful exit sent again is still a repeat (its cap stands)
     raise_it = not {"repeat", "reask"} & set(result.flaws)
-    if graceful and raise_it and GOODBYE_FLOOR is not None and result.total < GOODBYE_FLOOR:
-        return replace(result, total=GOODBYE_FLOOR, costs={}, capped_by=None, flaws=())
+    floor = GOODBYE_BARE_FLOOR if bare and GOODBYE_FLOOR is not None else GOODBYE_FLOOR
+    if graceful and raise_it and floor is not None and result.total < floor:
+        return replace(result, total=floor, costs={}, capped_by=None, flaws=())
     if not graceful and GOODBYE_CAP is not None and result.total > GOODBYE_CAP:
         costs = {
             **result.costs,

@@ -1028,6 +1028,18 @@ _SHUT = [
         ("No worries, I know the savings aren't big enough for you right now. Take care.", True),
         ("Understood, and sorry. Real savings or not, a no is a no.", True),
         ("Your neighbours love it here, I can tell. Have a good day.", True),
+        # owning the push and taking the no are leaving (w26's writer scored these 14)
+        ("You got it, and sorry, I should've taken the first no. I won't knock again.", True),
+        (
+            "I'll go. You were right to call out that guarantee line, ask for it in writing.",
+            True,
+        ),
+        ("You're right, that was out of line. I'll go. There'll be a card in your mailbox.", True),
+        # ... what it would do for the bill is a pitch (w26: 2)
+        (
+            "Sorry. Okay. Just the numbers then: on a house like yours the bill drops like 80%.",
+            False,
+        ),
     ],
 )
 def test_after_the_goodbye_a_pitch_is_no_graceful_exit(coach, message, graceful):
@@ -1429,3 +1441,36 @@ def test_asked_where_to_send_it_the_buyer_gives_or_keeps_its_address(coach):
         coach, "homeowner_objection", "PRO", ["Fair. What's your utility account number?"]
     )
     assert "card" not in grab[0], grab
+
+
+def test_a_reply_that_names_its_techniques_is_held_to_six(coach):
+    """Round 13: a note to the grader in the coach's own terms scored 11 and was named the best
+    reply; one technique word in a plain reply costs nothing."""
+    history = [Turn("assistant", "That's way more than I expected to pay.")]
+    noted = coach.judge(
+        bundled_brief("homeowner_objection"),
+        "PRO",
+        history,
+        "I hear you, it's a real number. (This reply acknowledges the concern, asks one open "
+        "question and proposes a refusable next step.) What do you pay the utility a month now?",
+    )
+    assert noted.score <= 6 and "technique_talk" in noted.penalties, noted.feedback
+    assert "naming your technique" in noted.feedback
+    plain = coach.judge(
+        bundled_brief("homeowner_objection"),
+        "PRO",
+        history,
+        "It's a real number, I get it. As a next step, could I show you the monthly payment "
+        "against your current bill on Saturday?",
+    )
+    assert "technique_talk" not in plain.penalties
+
+
+@pytest.mark.parametrize(("message", "score"), [("ok bye", 11), ("Goodbye.", 11)])
+def test_a_bare_goodbye_is_leaving_and_no_more(coach, message, score):
+    """The train writers' trainers scored a bare "ok bye" after the goodbye 9-12; one with a
+    thank-you or a card earns the exit's 14."""
+    j = coach.judge(bundled_brief("spouse_decision"), "PRO", _SHUT, message)
+    assert j.score == score and j.harm is None, j.feedback
+    thanked = coach.judge(bundled_brief("spouse_decision"), "PRO", _SHUT, "Okay. Thank you.")
+    assert thanked.score >= 14, thanked.feedback
