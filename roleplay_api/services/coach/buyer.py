@@ -225,10 +225,13 @@ def respond(
         )
         return speak.text, Move(agreed=agreed)
 
-    # the trainee takes its leave (not as its opening line): so does the buyer
+    # The trainee takes its leave (not as its opening line): so does the buyer, and the visit
+    # is over (a pitch after it ignores the goodbye, as after the buyer's own). A buyer won
+    # over by then has agreed to what was proposed.
     if reaction is None and len(state.trainee_lines) > 1 and _leaving(said):
         speak.say(lines(persona, "parting"), "parting") or speak.say(["Okay."], "okay")
-        return speak.text, Move()
+        won = state.trust >= d.agree_at and not any(a.sure_harm for a in state.acts)
+        return speak.text, Move(shut=True, agreed=won and state.next_step_offered)
     # Won over: trust at the level's bar and no harm in this visit (as at the close).
     won = state.trust >= d.agree_at and not any(a.sure_harm for a in state.acts)
     listening = reaction in _STILL_LISTENING

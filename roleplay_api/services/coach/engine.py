@@ -134,7 +134,7 @@ class MeaningCoach:
             technique_terms=reading.technique_terms,
         )
         graceful = state.shut and _leaves_gracefully(
-            reading, asked, asks, probs, state.last_buyer_line
+            reading, asked, asks, probs, state.last_buyer_line, agreed=state.agreed
         )
         if state.shut:
             result = rubric.after_goodbye(result, graceful, bare=bool(_BARE_GOODBYE.match(message)))
@@ -272,7 +272,7 @@ class MeaningCoach:
                     "another day."
                 )
             feedback = (
-                f"{result.total}/{MAX_SCORE}: {who} had already ended the conversation, so this "
+                f"{result.total}/{MAX_SCORE}: {who} had already said goodbye, so this "
                 f"changes nothing today. {after}"
             )
         return Judgement(
@@ -317,10 +317,14 @@ class MeaningCoach:
             )
         # "ended the conversation before the end" only when it did: not on the fifth reply
         early = state.shut_at is not None and state.shut_at < len(reviewed)
-        feedback = final_feedback(scenario, reviewed, state.agreed, early, state.shut_at)
+        # A next step agreed as the trainee took its leave does not survive pushing on after
+        # the goodbye ("Sorry, one more thing...").
+        pushed_on = early and any("ignores" in r.flaws or r.harm for r in reviewed[state.shut_at :])
+        agreed = state.agreed and not pushed_on
+        feedback = final_feedback(scenario, reviewed, agreed, early, state.shut_at)
         harmed = any(r.harm for r in reviewed)
         xp = xp_for([r.score for r in reviewed], difficulty, state.shut_at, harmed)
-        return Conclusion(feedback, xp, state.agreed)
+        return Conclusion(feedback, xp, agreed)
 
 
 # A question that states something ("The government pays for it, right?", "Did you know the
@@ -384,7 +388,9 @@ _PITCHES = re.compile(
     r"through|for)|ends?|expires?|stands|still on|only)\b|"
     # what it would do for the bill ("on a house like yours the bill drops like eighty percent")
     r"\b(?:bills?|payments?)\b[^.?!]{0,20}\b(?:drops?|dropping|goes down|go down|falls?|"
-    r"shrinks?|halves|cut in half)\b",
+    r"shrinks?|halves|cut in half)\b|"
+    r"\bhelp (?:you )?(?:with|on|lower|cut) (?:your|the) (?:power |electric |energy )?bills?\b|"
+    r"\bkeep (?:it|us|this|solar) in mind\b",
     re.IGNORECASE,
 )
 
@@ -399,11 +405,14 @@ def _leaves_gracefully(
     asks: str,
     probs: Mapping[str, float],
     buyer_line: str = "",
+    agreed: bool = False,
 ) -> bool:
     """A short goodbye after the buyer's: thanks or a card, asking nothing but whether to leave
     something (or where to send it, when the buyer asked for it to be sent), no pitch (after
     the door shut, the only good reply)."""
-    invited = buyer.asks_for_it_sent(buyer_line)
+    # what the buyer asked to be sent, or the next step it agreed to as the trainee left ("see
+    # you both Saturday"), is the buyer's own: confirming it is leaving
+    invited = agreed or buyer.asks_for_it_sent(buyer_line)
     return (
         reading.words <= 45
         and all(invited or _LEAVE_BEHIND.search(s.text) for s in reading.sentences if s.question)

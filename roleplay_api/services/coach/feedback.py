@@ -218,7 +218,10 @@ def final_feedback(
                 f"Message {item.number}: {COST_LABELS[item.harm]}"
                 f"{_quoted(item.evidence.get(item.harm) or item.text)}."
             )
-    if shut:
+    parted = shut_at is not None and any(
+        r.number == shut_at and r.score >= PAR and not r.harm for r in reviewed
+    )
+    if shut and not parted:
         improvements.append(f"{name} ended the conversation before the end.")
     elif not agreed:
         improvements.append(f"{name} did not agree to a next step.")
@@ -249,7 +252,7 @@ def final_feedback(
         # and only when every reply after it left well (not a pitch, then a thank-you).
         after = [r for r in reviewed if shut_at is not None and r.number > shut_at]
         left_well = bool(after) and all(
-            r.score >= (rubric.GOODBYE_FLOOR or PAR) and not r.harm for r in after
+            r.score >= (rubric.GOODBYE_BARE_FLOOR or PAR) and not r.harm for r in after
         )
         if left_well:
             strengths.append(f"You left gracefully once {name} had said goodbye.")
