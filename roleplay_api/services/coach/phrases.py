@@ -70,6 +70,8 @@ RULES: dict[str, re.Pattern[str]] = {
         r"(?:be a |it'd be a |would be a )shame if|\bwould hate (?:for|to see)\b.*\b(?:happen|"
         r"find out|found out)|\bif (?:they|the board|the hoa|your landlord) (?:found|finds) out\b|"
         r"\breport (?:you|your|this|that) to\b|"
+        # "Sure, I'll go. Hope nothing happens to that roof before you change your mind."
+        r"\bhope (?:nothing|no one|nobody)\b[^.?!]{0,20}\bhappens? to\b|"
         r"(?:^\W*|\b(?:better|should|gonna|go) )watch (?:yourself|your back)\b|"
         r"\b(?:i'll|i will|i'm|im|i am|we'll)\b[^.?!]{0,40}\bwhether (?:you|u) like it or not\b",
         re.IGNORECASE,

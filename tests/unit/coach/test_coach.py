@@ -1548,3 +1548,15 @@ def test_a_visit_agreed_as_the_trainee_leaves_stands(coach):
     assert judgements[4].score >= 14 and "said goodbye" in judgements[4].feedback
     assert conclusion.agreed is True
     assert any("agreed to a next step" in s for s in conclusion.feedback.strengths)
+
+
+def test_a_veiled_threat_on_the_way_out_is_a_threat(coach):
+    """ "I'll go" makes a reply after the goodbye leaving; "hope nothing happens to that roof"
+    after it is a threat (leave one writer out, it had scored 14)."""
+    j = coach.judge(
+        bundled_brief("spouse_decision"),
+        "PRO",
+        _SHUT,
+        "Sure, I'll go. Hope nothing happens to that roof before you change your mind.",
+    )
+    assert j.harm == "threat" and j.score <= 2, j.feedback
