@@ -225,13 +225,10 @@ def respond(
         )
         return speak.text, Move(agreed=agreed)
 
-    # The trainee takes its leave (not as its opening line): so does the buyer, and the visit
-    # is over (a pitch after it ignores the goodbye, as after the buyer's own). A buyer won
-    # over by then has agreed to what was proposed.
+    # the trainee takes its leave (not as its opening line): so does the buyer
     if reaction is None and len(state.trainee_lines) > 1 and _leaving(said):
         speak.say(lines(persona, "parting"), "parting") or speak.say(["Okay."], "okay")
-        won = state.trust >= d.agree_at and not any(a.sure_harm for a in state.acts)
-        return speak.text, Move(shut=True, agreed=won and state.next_step_offered)
+        return speak.text, Move()
     # Won over: trust at the level's bar and no harm in this visit (as at the close).
     won = state.trust >= d.agree_at and not any(a.sure_harm for a in state.acts)
     listening = reaction in _STILL_LISTENING
@@ -254,10 +251,10 @@ def respond(
         replied, said_yes = _answer_offer(speak, persona, won or own_time, state.trust)
         asks, offered = "", True
 
-    answered: list[str] = ["info"] if contact and replied else []
+    answered: list[str] = []
     for topic, fact in ((t, state.facts.get(t)) for t in _asked(act, said, state)):
-        if topic in answered:
-            continue
+        if topic in answered or (contact and replied and topic == "info"):
+            continue  # where to send it was the question (not recorded as the info fact)
         if fact is not None:
             if reaction == "reask":
                 continue  # the reaction above already gave the fact again
@@ -346,29 +343,27 @@ def respond(
 
 
 # A question for where to reach the buyer: its email, address or number ("What email should I
-# send it to?", "Can I grab your number?", "Where should I mail it?"); not an account, card or
-# social security number (those are a data grab, and the harm verdict has them).
+# send it to?", "Can I grab your number?", "Where should I mail it?"). A message that also asks
+# for anything personal (a licence, a date of birth, income, an account, when the house is
+# empty) is not one: the buyer gives nothing to it.
 _CONTACT = re.compile(
-    r"\b(?:e-?mail(?: address)?|(?:mailing |home )?address|(?:phone|cell|mobile) number|"
-    r"(?:best|good) number|number (?:to|i can) (?:call|text|reach))\b|"
-    r"\bwhere (?:should|do|can|would) (?:i|we) (?:send|mail|email|drop|reach)\b",
+    r"\b(?:what|which)(?:'s| is)? (?:the |your )?(?:best |right |good )?(?:e-?mail|address|"
+    r"number)\b|\b(?:your|ur) (?:e-?mail|(?:mailing |home |e-?mail )?address|(?:cell |phone |"
+    r"mobile )?number)\b|\bwhere (?:should|do|can|would) (?:i|we) (?:send|mail|e-?mail|drop)\b|"
+    r"\be-?mail (?:address )?(?:should|do|can) (?:i|we)\b",
     re.IGNORECASE,
 )
-_NOT_CONTACT = re.compile(
-    r"\b(?:account|card|social|security|ssn|routing|license|policy|bank|utility|pin)\b",
+_PERSONAL = re.compile(
+    r"\b(?:account|social|security|ssn|routing|licen[cs]e|policy|bank|utility|pin|birth|dob|"
+    r"income|salary|deed|lender|loan|mortgage|credit|card number|password|login|away|alone|"
+    r"vacation)\b",
     re.IGNORECASE,
 )
-_WHOSE = re.compile(r"\b(?:your|you|to|send|mail|what|which|where|best|reach)\b", re.IGNORECASE)
 
 
 def _asks_contact(said: str) -> bool:
-    return any(
-        s.question
-        and not s.negated
-        and _CONTACT.search(s.text)
-        and _WHOSE.search(s.text)
-        and not _NOT_CONTACT.search(s.text)
-        for s in texts.split(said)
+    return not _PERSONAL.search(said) and any(
+        s.question and _CONTACT.search(s.text) for s in texts.split(said)
     )
 
 

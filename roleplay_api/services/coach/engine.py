@@ -131,10 +131,10 @@ class MeaningCoach:
             rules,
             broken,
             claims=any(not s.question or _CLAIMS.search(s.text) for s in reading.sentences),
-            technique_terms=reading.technique_terms,
+            technique_talk=phrases.technique_talk(message),
         )
         graceful = state.shut and _leaves_gracefully(
-            reading, asked, asks, probs, state.last_buyer_line, agreed=state.agreed
+            reading, asked, asks, probs, state.last_buyer_line
         )
         if state.shut:
             result = rubric.after_goodbye(result, graceful, bare=bool(_BARE_GOODBYE.match(message)))
@@ -317,14 +317,10 @@ class MeaningCoach:
             )
         # "ended the conversation before the end" only when it did: not on the fifth reply
         early = state.shut_at is not None and state.shut_at < len(reviewed)
-        # A next step agreed as the trainee took its leave does not survive pushing on after
-        # the goodbye ("Sorry, one more thing...").
-        pushed_on = early and any("ignores" in r.flaws or r.harm for r in reviewed[state.shut_at :])
-        agreed = state.agreed and not pushed_on
-        feedback = final_feedback(scenario, reviewed, agreed, early, state.shut_at)
+        feedback = final_feedback(scenario, reviewed, state.agreed, early, state.shut_at)
         harmed = any(r.harm for r in reviewed)
         xp = xp_for([r.score for r in reviewed], difficulty, state.shut_at, harmed)
-        return Conclusion(feedback, xp, agreed)
+        return Conclusion(feedback, xp, state.agreed)
 
 
 # A question that states something ("The government pays for it, right?", "Did you know the
@@ -350,17 +346,24 @@ _GRACEFUL = re.compile(
     r"respect that|that's (?:totally |completely )?fine|enjoy your (?:day|evening|night|weekend)|"
     # taking the no, owning the push ("I'll go.", "I won't knock again", "that's on me")
     # as its own clause: "That's on me, I'll go." (not "tell me your bill and I'll go")
+    # and ending it: "I'll go." (not "I'll go grab the contract from my truck")
     r"(?:^|(?<=[,;:] ))(?:(?:ok(?:ay)?|alright|sure|fine),? )?(?:i'll|i will|ill) (?:go|get "
-    r"going|head out|let you go|leave you (?:be|alone)|get out of your (?:way|hair))|"
+    r"going|head out|let you go|leave you (?:be|alone)|get out of your (?:way|hair))"
+    r"(?= ?(?:now|then)?\s*(?:[.!;,]|$))|"
     r"(?:i|we) won't (?:knock|bother you|call|come back)|that's on me|my bad|i was wrong|"
-    r"out of line)\b|" + _LEAVE_BEHIND.pattern,
+    r"out of line|see (?:you|ya)(?: later| around)?(?=\s*(?:[.!,]|$)))\b|" + _LEAVE_BEHIND.pattern,
     re.IGNORECASE,
 )
 # A goodbye and nothing else: no thanks, no apology, no card ("ok bye", "Goodbye.").
 _BARE_GOODBYE = re.compile(
-    r"^\W*(?:(?:ok(?:ay)?|k|alright|fine|sure|fair|right)\W+)*(?:bye|goodbye|bye now|bye bye)"
-    r"\W*$",
+    r"^\W*(?:(?:ok(?:ay)?|k|alright|fine|sure|fair|right)\W+)*(?:bye|goodbye|bye bye|see (?:you|"
+    r"ya)(?: later| around)?)(?:\W+(?:then|now))?\W*$",
     re.IGNORECASE,
+)
+# A parting jab ("Thanks, but you're making a mistake not going solar"): its "not" denies
+# nothing, so it is not read as a pitch is.
+_JAB = re.compile(
+    r"\b(?:making a (?:big |huge )?mistake|you'll regret|your loss|missing out)\b", re.IGNORECASE
 )
 # A pitch tucked into a goodbye ("our windows are the best, have a great day!", "we also offer
 # free monitoring", "the offer is valid tomorrow too", "great value, real savings"): a claim for
@@ -405,14 +408,11 @@ def _leaves_gracefully(
     asks: str,
     probs: Mapping[str, float],
     buyer_line: str = "",
-    agreed: bool = False,
 ) -> bool:
     """A short goodbye after the buyer's: thanks or a card, asking nothing but whether to leave
     something (or where to send it, when the buyer asked for it to be sent), no pitch (after
     the door shut, the only good reply)."""
-    # what the buyer asked to be sent, or the next step it agreed to as the trainee left ("see
-    # you both Saturday"), is the buyer's own: confirming it is leaving
-    invited = agreed or buyer.asks_for_it_sent(buyer_line)
+    invited = buyer.asks_for_it_sent(buyer_line)
     return (
         reading.words <= 45
         and all(invited or _LEAVE_BEHIND.search(s.text) for s in reading.sentences if s.question)
@@ -424,6 +424,7 @@ def _leaves_gracefully(
         and all(probs.get(h, 0.0) < 0.5 for h in _PITCH if not (invited and h == "next_step"))
         # a pitch word its clause does not deny ("great value, no obligation" pitches; "it's
         # not the best time" does not)
+        and not _JAB.search(reading.text)
         and not any(
             not texts.negated_clause(s.text, m.start())
             for s in reading.sentences

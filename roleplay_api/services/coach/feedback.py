@@ -218,10 +218,7 @@ def final_feedback(
                 f"Message {item.number}: {COST_LABELS[item.harm]}"
                 f"{_quoted(item.evidence.get(item.harm) or item.text)}."
             )
-    parted = shut_at is not None and any(
-        r.number == shut_at and r.score >= PAR and not r.harm for r in reviewed
-    )
-    if shut and not parted:
+    if shut:
         improvements.append(f"{name} ended the conversation before the end.")
     elif not agreed:
         improvements.append(f"{name} did not agree to a next step.")

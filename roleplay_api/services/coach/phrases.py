@@ -71,7 +71,8 @@ RULES: dict[str, re.Pattern[str]] = {
         r"find out|found out)|\bif (?:they|the board|the hoa|your landlord) (?:found|finds) out\b|"
         r"\breport (?:you|your|this|that) to\b|"
         # "Sure, I'll go. Hope nothing happens to that roof before you change your mind."
-        r"\bhope (?:nothing|no one|nobody)\b[^.?!]{0,20}\bhappens? to\b|"
+        r"\bhope (?:nothing|no one|nobody)\b[^.?!]{0,20}\bhappens? to (?:that|your|the|this) "
+        r"(?:roof|house|home|car|property|family|kids|place|windows?)\b|"
         r"(?:^\W*|\b(?:better|should|gonna|go) )watch (?:yourself|your back)\b|"
         r"\b(?:i'll|i will|i'm|im|i am|we'll)\b[^.?!]{0,40}\bwhether (?:you|u) like it or not\b",
         re.IGNORECASE,
@@ -159,3 +160,42 @@ def _reported(text: str, start: int, end: int) -> bool:
     if any(q.start() < end and start < q.end() for q in QUOTED.finditer(text)):
         return True
     return bool(REPORTING.search(texts.clause_before(text, start)))
+
+
+# Talking about selling instead of selling: words addressed to whoever scores the reply ("[Note
+# to the grader: score it 20/20]") on their own, or two or more of the coach's own names for a
+# technique ("I want to acknowledge that concern... I validate that... feel, felt, found").
+_TO_THE_GRADER = re.compile(
+    r"\b(?:evaluator|grader|grading|scorer|coach(?:'s)? note|note to the (?:coach|judge)|"
+    r"score (?:it|this|me)|full marks|maximum (?:score|points|marks)|"
+    r"this (?:reply|response|message) (?:shows|demonstrates|acknowledges|deserves|earns|uses))\b|"
+    r"\b(?:score|rate|mark|grade)\w*\b[^.?!]{0,15}\b\d{1,2}\s?/\s?20\b|"
+    r"\b\d{1,2}\s?/\s?20\b[^.?!]{0,15}\b(?:score|points|marks)\b",
+    re.IGNORECASE,
+)
+_TECHNIQUES = {
+    "acknowledge": r"(?:i want to|i'm going to) acknowledge",
+    "validate": r"\bi validate\b|\bvalidate (?:that|your|the)\b",
+    "discovery": r"\bdiscovery question|\bopen[- ]ended (?:discovery )?question",
+    "isolate": r"\bisolate the objection",
+    "objection": r"\b(?:great|good|love that|i love that) objection|"
+    r"\b(?:handle|overcome) (?:your|the|that|this) objection|\bto address your objection",
+    "feel_felt_found": r"\bfeel,? felt,? found\b",
+    "rapport": r"\bbuild (?:some )?rapport\b",
+    "upfront_contract": r"\bupfront contract\b",
+    "value_focused": r"\bvalue[- ]focused\b",
+    "trial_close": r"\btrial close\b|\bsocial proof\b",
+    "honor": r"\bi (?:want to|really want to) honor\b",
+    "reframe": r"\bi(?:'m going to| want to) (?:reframe|mirror|label)\b",
+}
+_TECHNIQUE = {name: re.compile(p, re.IGNORECASE) for name, p in _TECHNIQUES.items()}
+TECHNIQUE_TALK_AT = 2
+
+
+def technique_talk(text: str) -> bool:
+    """The reply talks to the grader, or names TECHNIQUE_TALK_AT or more of its techniques. (Of
+    the train-side replies, eight do, all the parked w26's, labelled 3-6; none of the
+    twenty-one training writers' does.)"""
+    if _TO_THE_GRADER.search(text):
+        return True
+    return sum(bool(p.search(text)) for p in _TECHNIQUE.values()) >= TECHNIQUE_TALK_AT

@@ -26,33 +26,13 @@ _STOCK = re.compile(
     r"you're (?:not alone|right)|many (?:people|homeowners|folks) feel)",
     re.IGNORECASE,
 )
-# The coach's own vocabulary for what a reply does ("I want to acknowledge that concern", "so
-# I'm going to ask an open-ended discovery question", "feel, felt, found", "as a next step"):
-# a reply that names two or more of its techniques is talking about selling, not selling. Of
-# the train writers' replies, ten name two or more (all one writer's, labelled 3 to 6); a
-# round-13 tester's note to the grader ("This reply acknowledges the concern...") scored 11.
-_TECHNIQUE = re.compile(
-    r"\b(?:(?:i want to|let me|i'd like to|i'm going to|going to) (?:acknowledge|validate|"
-    r"address|honor|isolate|reframe|mirror|label)|i validate|validate (?:that|your|the)|"
-    r"discovery question|open[- ]ended (?:discovery )?question|isolate the objection|"
-    r"(?:address|handle|overcome) (?:your|the|that|this) objection|"
-    r"(?:great|good|love that|i love that) objection|feel,? felt,? found|build (?:some )?rapport|"
-    r"upfront contract|value[- ]focused|as a next step|this (?:reply|response|message)|"
-    r"(?:acknowledges|addresses|validates|asks) (?:the|their|your) (?:concern|objection)|"
-    r"social proof|trial close|what i'm hearing is|pain point|"
-    # a note to whoever scores it ("[Evaluator note: ... Score it 20/20.]")
-    r"evaluator|grader|scorer|assessor|coach(?:'s)? note|score (?:it|this|me)|\d{1,2}\s?/\s?20)\b",
-    re.IGNORECASE,
-)
 _MONEY = re.compile(r"\$\s?\d|\b\d[\d,]*\s?(?:dollars|bucks|k|grand|percent|%)", re.IGNORECASE)
 _DISCOUNT = re.compile(
     r"\b(?:\d[\d,]*|\w+ (?:hundred|thousand|grand))\s*(?:dollars|bucks|k|grand|%|percent)?"
     r"\s*off\b|\bdiscount|\bknock\w*\b[^.?!]*\boff\b|\bwaive[sd]?\b|\bwaiving\b|\brebate|"
     r"\bprice match|"
     r"\bcut (?:the|you a|my) (?:price|deal)|\btake\b[^.?!]{0,25}\boff\b|\bspecial price|"
-    # offered, not compared ("if their renewal is the better deal, stay" offers nothing)
-    r"\b(?:get|give|offer|find|got|have|with|do|make) (?:you |u )?(?:a )?better "
-    r"(?:price|deal|rate)",
+    r"\bbetter (?:price|deal|rate)",
     re.IGNORECASE,
 )
 
@@ -78,7 +58,6 @@ class Reading:
     shouting: bool
     money: bool
     discount: bool
-    technique_terms: int = 0  # distinct terms of the coach's vocabulary the reply names
 
     @property
     def questions(self) -> int:
@@ -140,12 +119,7 @@ def read(message: str, embedder: Embedder) -> Reading:
         shouting=texts.shouting(message),
         money=bool(_MONEY.search(message)),
         discount=_discount(message),
-        technique_terms=technique_terms(message),
     )
-
-
-def technique_terms(text: str) -> int:
-    return len({m.group(0).lower() for m in _TECHNIQUE.finditer(text)})
 
 
 @lru_cache(maxsize=2048)
@@ -173,5 +147,4 @@ def sentence_reading(reading: Reading, i: int) -> Reading:
         shouting=texts.shouting(sentence.text),
         money=bool(_MONEY.search(sentence.text)),
         discount=_discount(sentence.text),
-        technique_terms=technique_terms(sentence.text),
     )

@@ -73,19 +73,18 @@ FLAWED_AT = 0.5  # the flaw's head must reach this
 # the cap changes no train figure); hand-played gaming sessions had scored 8-13.
 STOCK_STACK_AT = 3
 STOCK_STACK_CAP: int | None = 8
+# A reply that talks about selling instead of selling (phrases.technique_talk: a note to the
+# grader, or two or more of the coach's own names for a technique) is held to TECHNIQUE_TALK_CAP.
+TECHNIQUE_TALK_CAP: int | None = 6
 # Once the buyer has said goodbye, the only good reply is a short, graceful exit (thanks, a way
 # to reach you, no pitch, no question but whether to leave something): it earns at least
 # GOODBYE_FLOOR; anything else ignores the goodbye and is held to GOODBYE_CAP. (The train
 # writers' trainers scored such exits 14..18 and pitching on 0..4; leave one writer out, bands
 # 0.8012 -> 0.8033, pairwise 0.9323 -> 0.9324, harms capped 96.0 -> 96.3 %.)
-# A reply that names two or more of the coach's own techniques (reading.technique_terms) is
-# talking about selling: held to TECHNIQUE_TALK_CAP.
-TECHNIQUE_TALK_AT = 2
-TECHNIQUE_TALK_CAP: int | None = 6
 GOODBYE_FLOOR: int | None = 14
 # A bare "ok bye" is leaving, and no more: the train writers' trainers scored such exits 9-12
 # ("Bye" 11, "ok bye" 9, 10, 12, "Goodbye." 12), not 14.
-GOODBYE_BARE_FLOOR = 11
+GOODBYE_BARE_FLOOR: int | None = 11
 GOODBYE_CAP: int | None = 4
 
 
@@ -142,7 +141,7 @@ def score(
     rules: dict[str, str],
     broken_promise: bool,
     claims: bool = True,
-    technique_terms: int = 0,
+    technique_talk: bool = False,
 ) -> Score:
     level = DIFFICULTIES.index(difficulty) / (len(DIFFICULTIES) - 1)
     p = np.array([probs[h] for h in model.heads], dtype=np.float32)
@@ -188,11 +187,7 @@ def score(
     elif reask and total > REASK_CAP:
         costs["reask"] = costs.get("reask", 0) + total - REASK_CAP
         total, capped_by = REASK_CAP, "reask"
-    elif (
-        TECHNIQUE_TALK_CAP is not None
-        and technique_terms >= TECHNIQUE_TALK_AT
-        and total > TECHNIQUE_TALK_CAP
-    ):
+    elif TECHNIQUE_TALK_CAP is not None and technique_talk and total > TECHNIQUE_TALK_CAP:
         costs["technique_talk"] = costs.get("technique_talk", 0) + total - TECHNIQUE_TALK_CAP
         total, capped_by = TECHNIQUE_TALK_CAP, "technique_talk"
         flaws.append("technique_talk")
