@@ -238,7 +238,7 @@ def respond(
     # no first; the facts it touches (when they are free, who attends) follow as the condition.
     # Where to send it ("What email should I send it to?", "Can I grab your email to send
     # it?"): the buyer gives it or keeps it; not a yes or no to it as an offer, nor "Like I
-    # said: I'll actually notice an email" (the info topic it routes to is answered).
+    # said: I'll actually notice an email" (the info topic it routes to is not answered).
     contact = listening and act.harm is None and _asks_contact(said)
     if contact:
         willing = state.trust > 0 or _wants_it_sent(state)
@@ -348,8 +348,9 @@ def respond(
 # empty) is not one: the buyer gives nothing to it.
 _CONTACT = re.compile(
     r"\b(?:what|which)(?:'s| is)? (?:the |your )?(?:best |right |good )?(?:e-?mail|address|"
-    r"number)\b|\b(?:your|ur) (?:e-?mail|(?:mailing |home |e-?mail )?address|(?:cell |phone |"
-    r"mobile )?number)\b|\bwhere (?:should|do|can|would) (?:i|we) (?:send|mail|e-?mail|drop)\b|"
+    r"(?:cell |phone |mobile )?number (?:to|for|i can) (?:reach|call|text))\b|"
+    r"\b(?:your|ur) (?:e-?mail|(?:mailing |home |e-?mail )?address|(?:cell |phone |mobile )?"
+    r"number)\b|\bwhere (?:should|do|can|would) (?:i|we) (?:send|mail|e-?mail|drop)\b|"
     r"\be-?mail (?:address )?(?:should|do|can) (?:i|we)\b",
     re.IGNORECASE,
 )

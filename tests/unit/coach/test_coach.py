@@ -1555,6 +1555,8 @@ def test_technique_talk_is_the_coach_s_jargon_or_a_note_to_the_grader(coach, mes
         ("Is there anything else you'd like me to address before I put numbers together?", False),
         ("Did you get the email the HOA sent out about solar rules?", False),
         ("What should the email cover besides the numbers?", False),
+        ("Fair enough, what number did you have in mind?", False),  # a price, not a phone
+        ("What's the best number to reach you on?", True),
         ("What email should I send it to? And your driver's license number?", False),
         ("What's your home address and when are you usually away from the house?", False),
     ],
