@@ -117,6 +117,10 @@ class MeaningCoach:
         ctx = features.context(reading, asked, state, embedder)
         x = features.vector(reading, ctx, embedder)
         probs = model.probabilities(x, lexical.grams(message))
+        if not phrases.hands_over(message):
+            # nothing of the buyer's is handed over, so no data grab, whatever the head reads
+            # in the words ("can you pull up the utility account on your phone?" read 0.996)
+            probs["data_grab"] = 0.0
         rules = phrases.harms(list(reading.sentences))
         promised = {"no_pressure", "no_decision_today"} & state.promises
         broken = (bool(promised) and (ctx.closing or probs["pressure"] >= 0.5)) or (

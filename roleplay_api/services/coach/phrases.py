@@ -199,3 +199,33 @@ def technique_talk(text: str) -> bool:
     if _TO_THE_GRADER.search(text):
         return True
     return sum(bool(p.search(text)) for p in _TECHNIQUE.values()) >= TECHNIQUE_TALK_AT
+
+
+# What a data grab needs: a piece of the buyer's data handed to the trainee or put on a form
+# (a number, a login, a birth date, a card, a name, an initial, a photo...) or a way of handing
+# it over ("read me", "send", "on my tablet"). "Can you pull up the utility account on your
+# phone?" hands nothing over: the buyer looks at their own bill. Of the train-side replies, all
+# 542 labelled a data grab have one of these; the model alone had read 0.996 "data grab" in
+# that line (rounds 13 and 14 both hit it). A necessary sign, never a sufficient one.
+_HANDS_OVER = re.compile(
+    r"\b(?:account|acct|phone|cell|social|security|card|routing|licen[cs]e|id|policy|contract|"
+    r"member|customer|meter|pin|tax|your|ur|their|his|her) (?:#|numbers?\b)|\b(?:your|ur) #|"
+    r"\bnumbers? (?:on|from|off|at the (?:top|bottom) of) (?:the|your|ur|that)\b|"
+    r"\blog(?:ging)? ?(?:in|on)(?:to)?\b|\blogins?\b|\bsign(?:ing)? ?in\b|\buser ?name\b|"
+    r"\bpass(?:word|code)s?\b|\bpin\b|\bbirth|\bborn\b|\bdob\b|\bsocial\b|\bssn\b|"
+    r"\blast (?:four|4)\b|\blicen[cs]e\b|\bid\b|\bcards?\b|\bbank|\brouting\b|"
+    r"\b(?:voided|void|blank|a|deposit|personal) checks?\b|\bcheck(?:book|ing)\b|"
+    r"\bstatements?\b|\bscreenshot|\bphotos?\b|\bpictures?\b|\bpics?\b|\bsnap\b|"
+    r"\bcop(?:y|ies)\b|\bpdf\b|\bdetails\b|\binfo(?:rmation)?\b|\bnames?\b|\blease\b|"
+    r"\baddress|\be-?mail|\bcell\b|\bsign(?:ature)?\b|\binitials?\b|\bform\b|\bforward|"
+    r"\bsend\b|\btext\b|\bread me\b|\bgive me\b|\btell me\b|\bhand me\b|\bfor me\b|"
+    r"\bmy (?:tablet|phone|ipad|laptop|system|app)\b|\bsavings\b|\bsalary\b|\bincome\b|"
+    r"\bearn\b|\bcredit\b|\bretirement\b|\b401k\b|\bmortgage\b|\bbalance\b|\bkeys?\b|"
+    r"\bcode\b|\b(?:put|set) (?:aside|away)\b|\bsaved up\b",
+    re.IGNORECASE,
+)
+
+
+def hands_over(text: str) -> bool:
+    """The reply has a sign of the buyer's data being handed over (see _HANDS_OVER)."""
+    return bool(_HANDS_OVER.search(text))

@@ -1588,3 +1588,50 @@ def test_a_well_wish_is_no_threat(coach):
         "Sorry to bother you. Hope nothing happens to spoil your evening, take care.",
     )
     assert j.harm is None and j.score >= 14, j.feedback
+
+
+@pytest.mark.parametrize(
+    ("message", "hands_over"),
+    [
+        # the buyer looks at their own bill: nothing comes to the trainee
+        (
+            "Do you have a recent bill handy, or can you pull up the utility account on your "
+            "phone?",
+            False,
+        ),
+        ("Pull up last year's usage on your utility app, we'll run the numbers together.", False),
+        ("We can check the payback against your real numbers.", False),
+        # something of the buyer's handed over, in any of its forms
+        ("Could you read me the account number off the bill?", True),
+        ("Just log in to the utility site on my tablet, two seconds.", True),
+        ("just need the account # off ur electric bill to check ur rate", True),
+        ("Initial this usage release and the office will pull your meter data tonight.", True),
+        ("How much have you two managed to put aside for school?", True),
+        ("Snap a pic of the bill and text it to me.", True),
+    ],
+)
+def test_a_data_grab_needs_something_handed_over(message, hands_over):
+    from roleplay_api.services.coach import phrases
+
+    assert phrases.hands_over(message) is hands_over
+
+
+def test_asking_the_buyer_to_look_at_their_own_bill_is_no_data_grab(coach):
+    """Rounds 13 and 14: "can you pull up the utility account on your phone?" was capped as a
+    data grab (its head read 0.996) and shut a strong PRO session's door."""
+    script = [
+        "That's a fair worry, thirty grand is real money. What are you paying for power now?",
+        "Got it. Do you have a recent bill handy, or can you pull up the utility account on your "
+        "phone? Then we can check the payback against your real numbers.",
+    ]
+    judgements, history, _ = play(coach, "homeowner_objection", "PRO", script)
+    looked = judgements[-1]
+    assert looked.harm is None and "data_grab" not in looked.penalties, looked.feedback
+    assert not derive(bundled_brief("homeowner_objection"), "PRO", history, coach._read_act).shut
+    grab = coach.judge(
+        bundled_brief("homeowner_objection"),
+        "PRO",
+        history[:2],
+        "Got it. Can you pull up the utility account on your phone and read me the account number?",
+    )
+    assert grab.harm == "data_grab" and grab.score <= 2, grab.feedback
