@@ -211,8 +211,17 @@ def respond(
 
     if state.exchange > MAX_EXCHANGES:  # this was the last message: conclude
         # A buyer who was lied to, pressured or insulted in this visit does not agree in it (a
-        # harm the reading is not sure of only cools it: trust must be won back).
-        agreed = state.trust >= d.agree_at and not any(a.sure_harm for a in state.acts)
+        # harm the reading is not sure of only cools it: trust must be won back), nor in the
+        # breath after pushing back on this very message ("I'm not signing anything on my
+        # front step. Okay, Wednesday it is." read as two buyers, round 15).
+        # A buyer that said yes to a step earlier in the visit, or is offered a time it named
+        # itself ("Saturday at ten, then?" after "our Saturdays are usually open"), does not
+        # turn it down at the close (round 15: "Thanks, but we're not ready" to its own times).
+        agreed = (
+            (state.trust >= d.agree_at or state.agreed or _own_day(said, state))
+            and act.harm is None
+            and not any(a.sure_harm for a in state.acts)
+        )
         key = "agree" if agreed else "decline"
         options = lines(persona, key, "closing")
         day = _day_named(state) if agreed else None
@@ -247,7 +256,12 @@ def respond(
         )
     if not contact and reaction is None and _offers_step(said) and set(act.asked) <= _STEP_TOPICS:
         # coming back when the buyer itself said to ("Thursday after five") is not refused
-        own_time = "time" in state.facts and _takes_up(said, state.facts["time"])
+        # A time the buyer named itself is taken, unless it was lied to or pushed hard in
+        # this visit (then no step is agreed in it, as at the close).
+        own_time = (
+            _own_day(said, state)
+            or ("time" in state.facts and _takes_up(said, state.facts["time"]))
+        ) and not any(a.sure_harm for a in state.acts)
         replied, said_yes = _answer_offer(speak, persona, won or own_time, state.trust)
         asks, offered = "", True
 
@@ -339,7 +353,9 @@ def respond(
             speak.say(lines(persona, "guarded"), "guarded")
     if not speak.parts:
         speak.say(lines(persona, "guarded"), "guarded-last") or speak.say(["Hm."], "hm")
-    return speak.text, Move(answered=tuple(answered), raised=raised, settled=settled)
+    return speak.text, Move(
+        answered=tuple(answered), raised=raised, settled=settled, agreed=said_yes
+    )
 
 
 # A question for where to reach the buyer: its email, address or number ("What email should I
@@ -411,13 +427,29 @@ _CONFIRMS = re.compile(
 )
 
 
+# A time put forward as a question: "How about Saturday at ten?", "Saturday around ten then?",
+# "Does Thursday at six work?" (round 15: taken for "when are you free?" and answered with the
+# buyer's own times again).
+_NAMES_TIME = re.compile(
+    r"^\W*(?:(?:so|ok(?:ay)?|great|perfect|alright|then)\W+)?(?:how about|what about|say|does|"
+    r"is|would|(?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow)\b",
+    re.IGNORECASE,
+)
+
+
 def _offers_step(said: str) -> bool:
     """A question of the trainee's that offers a next step: a yes/no offer ("Want me to email
-    it?") or a visit at a time ("Could I come back Thursday at six?")."""
+    it?"), a visit at a time ("Could I come back Thursday at six?") or a time ("How about
+    Saturday at ten?")."""
     return any(
         s.question
-        and not _ASKS_WHAT.match(s.text)
-        and (topics.proposes(s.text) or bool(_WOULD.search(s.text) and WHEN.search(s.text)))
+        and (
+            (
+                not _ASKS_WHAT.match(s.text)
+                and (topics.proposes(s.text) or bool(_WOULD.search(s.text) and WHEN.search(s.text)))
+            )
+            or bool(_NAMES_TIME.match(s.text) and _DAY.search(s.text))
+        )
         for s in texts.split(said)
     )
 
@@ -438,6 +470,27 @@ _SOME_DAY = re.compile(
     r"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|weekend|next week)\b",
     re.IGNORECASE,
 )
+
+
+def _own_day(said: str, state: State) -> bool:
+    """The trainee names a day the buyer itself said it is free ("Saturday at ten, then?" after
+    "Try Thursday after five, or a Saturday morning")."""
+    fact = state.facts.get("time")
+    return fact is not None and bool(_days(said) & _days(fact))
+
+
+_DAYPART = re.compile(
+    r"\b((?:mon|tues|wednes|thurs|fri|satur|sun)day|weekend|morning|afternoon|evening)s?\b",
+    re.IGNORECASE,
+)
+
+
+def _days(text: str) -> set[str]:
+    """The days and parts of a day a line names ("our Saturdays", "a weekend": Saturday too)."""
+    found = {d.lower() for d in _DAYPART.findall(text)}
+    if "weekend" in found:
+        found |= {"saturday", "sunday"}
+    return found
 
 
 def _day_named(state: State) -> str | None:
@@ -555,7 +608,10 @@ _LEAVING = re.compile(
     r"\b(?:bye|goodbye|see (?:ya|you)(?: later| around)?\W*$|take care(?! of)|"
     r"have a (?:good|great|nice|lovely) (?:day|one|evening|night|weekend|afternoon|rest of)|"
     r"thank(?:s| you)(?: so much| again)? for (?:your time|taking the time)|"
-    r"get out of your (?:hair|way)|(?:i'll|i will|ill) (?:leave you (?:be|to it|alone)|"
+    r"see (?:ya|you) (?:on |next )?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|"
+    r"then|soon|next week)\b[^.?!]{0,20}\W*$|"
+    r"(?:get|i'm|im|i am) out of your (?:hair|way)|(?:i'll|i will|ill) let you get back to\b|"
+    r"(?:i'll|i will|ill) (?:leave you (?:be|to it|alone)|"
     r"take off|head out|get going|let you go\W*$))",
     re.IGNORECASE,
 )

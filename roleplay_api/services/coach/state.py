@@ -16,7 +16,7 @@ from typing import Any
 from roleplay_api.difficulty import level
 from roleplay_api.services.coach import text as texts
 from roleplay_api.services.coach import topics
-from roleplay_api.services.coach.base import MAX_SCORE, PAR, ScenarioBrief, Turn
+from roleplay_api.services.coach.base import MAX_EXCHANGES, MAX_SCORE, PAR, ScenarioBrief, Turn
 
 SEVERE_HARMS = frozenset({"threat", "harassment", "discrimination", "data_grab"})
 TRUST_RANGE = 6.0
@@ -238,7 +238,10 @@ def apply_move(state: State, move: Move, line: str) -> None:
     state.settled.update(move.settled)
     if move.shut:
         _shut(state)
-    state.agreed |= move.agreed
+    # A yes to a next step, taken back if the buyer ends the conversation after it; the
+    # closing reply has the last word (the buyer agrees there, or turns it down).
+    closing = state.exchange > MAX_EXCHANGES
+    state.agreed = (move.agreed if closing else state.agreed or move.agreed) and not state.shut
 
 
 def buyer_move(line: str) -> Move:

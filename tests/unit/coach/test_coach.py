@@ -1635,3 +1635,51 @@ def test_asking_the_buyer_to_look_at_their_own_bill_is_no_data_grab(coach):
         "Got it. Can you pull up the utility account on your phone and read me the account number?",
     )
     assert grab.harm == "data_grab" and grab.score <= 2, grab.feedback
+
+
+def test_a_time_the_buyer_offered_itself_is_taken_and_kept_at_the_close(coach):
+    """Round 15: "Saturday around ten then?" after "Try Thursday after five, or a Saturday
+    morning" got those times again ("As I said: ..."), and the close turned down the Saturday
+    it had offered."""
+    script = [
+        "Sorry to catch you in the middle of it. When's a better time to come back?",
+        "Saturday around ten then? I'll let you get back to it.",
+        "Saturday at ten, got it. Here's a flyer with my number, so you can cancel.",
+        "Then I'm out of your way. See you Saturday.",
+        "Thanks again, enjoy the rest of your day.",
+    ]
+    judgements, _, end = play(coach, "bad_timing", "NIGHTMARE", script)
+    lines = [j.response for j in judgements]
+    assert "thursday" not in lines[1].lower() and "saturday morning" not in lines[1].lower()
+    assert not lines[1].lower().startswith(("as i said", "like i said")), lines
+    # leaving is leaving: no new objection after "See you Saturday."
+    assert "loan" not in lines[3].lower() and "?" not in lines[3], lines
+    assert end.agreed, lines
+
+
+def test_a_yes_is_kept_but_the_close_has_the_last_word(coach):
+    """A yes to a step earlier in the visit counts as agreed; pushing on the last message
+    takes it back, and the buyer does not agree in the breath it pushes back."""
+    opening = [
+        "Sorry to catch you in the middle of it. When's a better time to come back?",
+        "How about Saturday at ten?",
+    ]
+    kept, _, end = play(
+        coach,
+        "bad_timing",
+        "PRO",
+        [*opening, "Great.", "Thanks, I'll bring the numbers.", "See you then."],
+    )
+    assert end.agreed, [j.response for j in kept]
+    pushed, _, end = play(
+        coach,
+        "bad_timing",
+        "PRO",
+        [
+            *opening,
+            "Great.",
+            "Thanks, I'll bring the numbers.",
+            "Actually, sign today and I'll lock the price, it expires tonight.",
+        ],
+    )
+    assert pushed[-1].harm is not None and not end.agreed, pushed[-1].response
