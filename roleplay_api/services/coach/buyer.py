@@ -264,11 +264,23 @@ def respond(
         ) and not any(a.sure_harm for a in state.acts)
         replied, said_yes = _answer_offer(speak, persona, won or own_time, state.trust)
         asks, offered = "", True
+    # "If the monthly came in under your bill, would the total still be a sticking point?":
+    # a question about what would follow, not about the bill (round 15: "As I said: We pay
+    # around two-ten a month"); it gets how the buyer would take it.
+    supposes = (
+        not contact and not offered and reaction is None and _supposes(said) and act.harm is None
+    )
+    if supposes:
+        key = "yes" if won else "maybe" if state.trust >= 0 else "no"
+        replied = speak.say(lines(persona, key, "hypothetical"), f"suppose-{key}")
+        asks = ""
 
     answered: list[str] = []
     for topic, fact in ((t, state.facts.get(t)) for t in _asked(act, said, state)):
         if topic in answered or (contact and replied and topic == "info"):
             continue  # where to send it was the question (not recorded as the info fact)
+        if supposes and replied and fact is not None:
+            continue  # what the buyer told is the premise, not the question
         if fact is not None:
             if reaction == "reask":
                 continue  # the reaction above already gave the fact again
@@ -435,6 +447,20 @@ _NAMES_TIME = re.compile(
     r"is|would|(?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow)\b",
     re.IGNORECASE,
 )
+
+
+_SUPPOSES = re.compile(
+    r"^\W*(?:(?:and|so|but|okay|ok|fair|got it|right|then)\W+)?(?:if|suppose|supposing|"
+    r"let's say|say)\b[^?]{3,}?,?\s*\b(?:would|will|could|does|do|is|are|can|should)\b",
+    re.IGNORECASE,
+)
+
+
+def _supposes(said: str) -> bool:
+    """Every question in the message asks what would follow if something were so ("If the
+    payment came in under your bill, would the total still bother you?")."""
+    questions = [s for s in texts.split(said) if s.question]
+    return bool(questions) and all(_SUPPOSES.search(s.text) for s in questions)
 
 
 def _offers_step(said: str) -> bool:

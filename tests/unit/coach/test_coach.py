@@ -1683,3 +1683,22 @@ def test_a_yes_is_kept_but_the_close_has_the_last_word(coach):
         ],
     )
     assert pushed[-1].harm is not None and not end.agreed, pushed[-1].response
+
+
+def test_a_what_if_question_gets_how_the_buyer_would_take_it_not_the_bill_again(coach):
+    """Round 15, two testers: "If the monthly payment came in under what you pay the utility
+    now, would the total price still be a sticking point?" got "As I said: We pay around
+    two-ten a month"."""
+    lines = _buyer_after(
+        coach,
+        "homeowner_objection",
+        "BEGINNER",
+        [
+            "That's fair, nobody wants to overpay. What did the quote come to, and what do you "
+            "pay for power now?",
+            "Got it. If the monthly payment came in under what you pay the utility now, would "
+            "the total price still be a sticking point for you?",
+        ],
+    )
+    assert "two-ten" not in lines[1] and "said" not in lines[1].lower(), lines
+    assert any(w in lines[1].lower() for w in ("if", "maybe", "possibly")), lines
