@@ -254,7 +254,7 @@ def respond(
         replied = speak.say(
             lines(persona, "willing" if willing else "guarded", "contact"), "contact"
         )
-    if not contact and reaction is None and _offers_step(said) and set(act.asked) <= _STEP_TOPICS:
+    if not contact and reaction is None and offers_step(said) and set(act.asked) <= _STEP_TOPICS:
         # coming back when the buyer itself said to ("Thursday after five") is not refused
         # A time the buyer named itself is taken, unless it was lied to or pushed hard in
         # this visit (then no step is agreed in it, as at the close).
@@ -292,7 +292,7 @@ def respond(
                 # The trainee took the fact up ("so around two-ten a month: if the payment came
                 # in under that, would it change things?", "So we're set for Thursday at five?"):
                 # the question is a yes/no about what follows.
-                if _offers_step(said) or any(
+                if offers_step(said) or any(
                     s.question and _CONFIRMS.search(s.text) for s in texts.split(said)
                 ):
                     asks = asks or "proposal"
@@ -463,7 +463,7 @@ def _supposes(said: str) -> bool:
     return bool(questions) and all(_SUPPOSES.search(s.text) for s in questions)
 
 
-def _offers_step(said: str) -> bool:
+def offers_step(said: str) -> bool:
     """A question of the trainee's that offers a next step: a yes/no offer ("Want me to email
     it?"), a visit at a time ("Could I come back Thursday at six?") or a time ("How about
     Saturday at ten?")."""

@@ -161,6 +161,11 @@ class MeaningCoach:
                     probs[h] >= HINT_DONE_AT
                     or (h == "discover" and bool(asked))
                     or (h == "acknowledge" and _echoes(reading, state.last_buyer_line))
+                    # what the words plainly do, where a long reply drowned the head (round 15:
+                    # "Could I bring the contract by Tuesday evening...? No is a fine answer."
+                    # read 0.08 next step, and the session was told no reply offered one)
+                    or (h == "next_step" and buyer.offers_step(message))
+                    or (h == "respect" and bool(_LEAVES_IT.search(message)))
                 )
             ),
             promises=features.promises(message),
@@ -500,6 +505,12 @@ _CHECKABLE = re.compile(
     re.IGNORECASE,
 )
 _ASKED_SKILLS = frozenset({"discover", "next_step"})
+# The decision and its timing left to the buyer, in so many words.
+_LEAVES_IT = re.compile(
+    rf"{features.LEAVES_CHOICE.pattern}|\bno is (?:a |an )?(?:fine|ok|okay|good|real)\b|"
+    r"\b(?:you can|free to|fine to|okay to|ok to) say no\b|\bno pressure\b|\btake your time\b",
+    re.IGNORECASE,
+)
 EVIDENCE_AT = 0.3  # a sentence read at least this likely to show a skill may be quoted for it
 HINT_DONE_AT = 0.3  # a skill the model reads at least this likely was tried: no hint for it
 GOOD_REPLY = 12

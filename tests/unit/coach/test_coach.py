@@ -1702,3 +1702,26 @@ def test_a_what_if_question_gets_how_the_buyer_would_take_it_not_the_bill_again(
     )
     assert "two-ten" not in lines[1] and "said" not in lines[1].lower(), lines
     assert any(w in lines[1].lower() for w in ("if", "maybe", "possibly")), lines
+
+
+def test_the_final_feedback_never_says_no_reply_offered_a_step_when_one_did(coach):
+    """Round 15: a long reply ending "Could I bring the contract by Tuesday evening so you can
+    read it before anything is signed? No is a fine answer." read 0.08 next step, and the final
+    feedback said no reply offered a next step or left the decision to them."""
+    script = [
+        "I'm sorry, losing a deposit and living with a half-done job is miserable. What was the "
+        "job, and how far did they get?",
+        "That's exactly why we don't take a deposit: you pay nothing until the panels pass "
+        "inspection.",
+        "Check our license and bond number on the state site, and I can give you three local "
+        "customers who've agreed to take calls.",
+        "Months of that sounds exhausting. Is the roof in good shape now?",
+        "Our install crews are our own employees, and with every payment you'd get a signed lien "
+        "waiver, so nobody down the line can come after your house. Could I bring the contract "
+        "by Tuesday evening so you can read the payment and waiver sections before anything is "
+        "signed? No is a fine answer.",
+    ]
+    _, _, end = play(coach, "bad_past_contractor", "ELITE", script)
+    said = " ".join(end.feedback.improvements + end.feedback.tips)
+    assert "next step they can say no to" not in said, said
+    assert "decision and the timing are theirs" not in said, said
