@@ -172,7 +172,16 @@ def final_feedback(
     listed: set[str] = set()
     quoted: set[str] = set()  # one quote is the evidence of one strength
     before = [r for r in reviewed if shut_at is None or r.number <= shut_at]
+    main = _main_cost(reviewed)
+    # the reply named the weakest below is not also quoted as a strength (round 15)
+    worst = (
+        min(reviewed, key=lambda r: (r.score, r.number))
+        if main is None and reviewed and min(r.score for r in reviewed) < PAR
+        else None
+    )
     for item in sorted(before, key=lambda r: -r.score):
+        if item is worst:
+            continue
         for skill in item.skills:
             words = item.evidence.get(skill) or item.text
             if skill in listed or words in quoted or len(strengths) >= 3:
@@ -195,7 +204,6 @@ def final_feedback(
     if agreed:
         strengths.append(f"{name} agreed to a next step at the end.")
 
-    main = _main_cost(reviewed)
     if main is not None:
         item, cost = main
         what = "most serious mistake" if item.harm == cost else "biggest cost"
@@ -204,8 +212,7 @@ def final_feedback(
             f"{COST_LABELS[cost]}{_quoted(item.evidence.get(cost) or item.text)}; "
             f"{COST_FIXES[cost]}."
         )
-    elif reviewed and min(r.score for r in reviewed) < PAR:
-        worst = min(reviewed, key=lambda r: (r.score, r.number))
+    elif worst is not None:
         improvements.append(
             f"Your weakest reply was message {worst.number} ({worst.score}/{MAX_SCORE})"
             f"{_quoted(worst.text)}: it earned little; make every reply do one clear thing."

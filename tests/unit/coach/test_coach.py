@@ -1725,3 +1725,17 @@ def test_the_final_feedback_never_says_no_reply_offered_a_step_when_one_did(coac
     said = " ".join(end.feedback.improvements + end.feedback.tips)
     assert "next step they can say no to" not in said, said
     assert "decision and the timing are theirs" not in said, said
+
+
+def test_the_weakest_reply_is_not_also_quoted_as_a_strength():
+    from roleplay_api.services.coach.feedback import Reviewed, final_feedback
+
+    brief = bundled_brief("bad_timing")
+    scores = [15, 14, 5, 16, 13]
+    reviewed = [
+        Reviewed(n, f"Reply number {n}.", s, ("acknowledge",) if n == 3 else (), None, (), {})
+        for n, s in enumerate(scores, 1)
+    ]
+    final = final_feedback(brief, reviewed, agreed=True, shut=False)
+    assert any("weakest reply was message 3" in line for line in final.improvements)
+    assert not any("Message 3" in line for line in final.strengths), final.strengths
