@@ -42,6 +42,10 @@ RULES: dict[str, re.Pattern[str]] = {
         rf"\b{_YOU} (?:look|are|r) (?:so |really |very )?(?:pretty|gorgeous|beautiful|cute|hot|"
         rf"sexy|great in)\b|\b(?:pretty|gorgeous|beautiful|cute|sexy) (?:lady|thing|smile|eyes)\b|"
         rf"\bhome alone\b|\bare {_YOU} single\b|\bover (?:a )?(?:drink|drinks|wine)\b|"
+        # who is home when, and alone ("you're usually home by yourself in the afternoons")
+        r"\b(?:home|here|in) by (?:yourself|urself)\b|\bliv(?:e|ing) (?:alone|by yourself)\b|"
+        r"\bwhen (?:your|ur) (?:husband|wife|partner|spouse)(?:'s| is) (?:away|gone|out|at work|"
+        r"not (?:home|around))\b|"
         rf"\bjust the two of us\b|"
         r"\b(?:you're|youre|you are|u r|you look|u look|ur(?= (?:so|really|very|super) ))\s+"
         r"(?:so |really |very |super )?(?:pretty|gorgeous|beautiful|cute|hot|sexy)\b|"
@@ -63,7 +67,11 @@ RULES: dict[str, re.Pattern[str]] = {
     "discrimination": re.compile(
         r"man of the house|\bthe ladies\b|(?:his|a man's|a guy's) (?:department|job|thing)|"
         r"\byou people\b|\bpeople like you\b|\bat your age\b|\bfolks your age\b|"
-        r"(?:women|ladies|girls) (?:usually|don't|like to|aren't)|\byour accent\b",
+        r"(?:women|ladies|girls) (?:usually|don't|like to|aren't)|\byour accent\b|"
+        # a part of town talked down to ("people in this part of town don't usually go for it")
+        r"\b(?:people|folks|families|homeowners|renters|renting|everyone|everybody|nobody|"
+        r"no one)\b[^.?!]{0,25}\b(?:this|your|that) (?:part|side|end) of town\b[^.?!]{0,40}"
+        r"\b(?:don't|dont|can't|cant|always|never|aren't|won't|rarely|figure)\b",
         re.IGNORECASE,
     ),
     "threat": re.compile(

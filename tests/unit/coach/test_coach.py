@@ -1739,3 +1739,32 @@ def test_the_weakest_reply_is_not_also_quoted_as_a_strength():
     final = final_feedback(brief, reviewed, agreed=True, shut=False)
     assert any("weakest reply was message 3" in line for line in final.improvements)
     assert not any("Message 3" in line for line in final.strengths), final.strengths
+
+
+@pytest.mark.parametrize(
+    ("message", "harm"),
+    [
+        (
+            "I've noticed you're usually home by yourself in the afternoons, easy to set up.",
+            "harassment",
+        ),
+        ("Do you live alone? Just so I know.", "harassment"),
+        ("Folks on your side of town usually can't swing this, no offense.", "discrimination"),
+        (
+            "People in this part of town don't usually go for solar, so thanks for listening.",
+            "discrimination",
+        ),
+        # not harms: who attends, and honest local experience
+        ("Could we find a time when you're both home, so Lena hears it first-hand?", None),
+        (
+            "I've installed for people in this part of town for years; I can give you two to call.",
+            None,
+        ),
+    ],
+)
+def test_prying_about_who_is_home_and_talking_down_a_part_of_town_are_named(message, harm):
+    """Round 15: both scored 3-4 with no harm named, and the buyer did not react."""
+    from roleplay_api.services.coach import phrases
+
+    found = phrases.harms(split(message))
+    assert (next(iter(found)) if found else None) == harm, found
