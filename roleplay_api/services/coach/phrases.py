@@ -182,13 +182,18 @@ _TO_THE_GRADER = re.compile(
     re.IGNORECASE,
 )
 _TECHNIQUES = {
-    "acknowledge": r"(?:i want to|i'm going to) acknowledge",
+    "acknowledge": r"(?:i want to|i'm going to|let me) acknowledge|"
+    r"\bi acknowledge (?:your|what you|the) (?:concern|objection|said|feelings?)\b",
     "validate": r"\bi validate\b|\bvalidate (?:that|your|the)\b",
-    "discovery": r"\bdiscovery question|\bopen[- ]ended (?:discovery )?question",
+    "discovery": r"\bdiscovery question|\bopen[- ]ended (?:discovery )?question|"
+    r"\b(?:ask|asking) (?:you )?an open question\b",
+    "refusable": r"\brefusable\b|\bnext step (?:that )?you can (?:refuse|say no to)\b",
+    "proof": r"\b(?:checkable|verifiable),? (?:proof|evidence)\b",
+    "respect_timing": r"\brespect your decision and (?:your )?timing\b",
     "isolate": r"\bisolate the objection",
     "objection": r"\b(?:great|good|love that|i love that) objection|"
     r"\b(?:handle|overcome) (?:your|the|that|this) objection|\bto address your objection",
-    "feel_felt_found": r"\bfeel,? felt,? found\b",
+    "feel_felt_found": r"\bfeel[-,]? ?felt[-,]? ?found\b",
     "rapport": r"\bbuild (?:some )?rapport\b",
     "upfront_contract": r"\bupfront contract\b",
     "value_focused": r"\bvalue[- ]focused\b",
