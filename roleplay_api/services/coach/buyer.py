@@ -40,6 +40,7 @@ _REACTION_ORDER = (
     "reask",
     "repeat",
     "technique_talk",
+    "echo",
     "ignores",
     "feature_dump",
     "monologue",

@@ -53,6 +53,11 @@ LEAVES_CHOICE = re.compile(
     r"or (?:next|another|later|not)\b)",
     re.IGNORECASE,
 )
+_TIME = re.compile(
+    r"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|tonight|tomorrow|weekends?|mornings?|"
+    r"afternoons?|evenings?|next week|\d{1,2}(?::\d\d)?\s*(?:am|pm|o'clock))\b",
+    re.IGNORECASE,
+)
 REPEAT_AT = 0.6  # content-word overlap with an earlier trainee line that counts as repeating
 
 
@@ -85,6 +90,7 @@ class Context:
     next_step_before: bool
     closing: bool
     buyer: np.ndarray  # the buyer's last line's vector
+    echo: float = 0.0  # overlap with the buyer's last line (text.similarity; not a feature)
 
     def values(self) -> list[float]:
         return [
@@ -151,6 +157,11 @@ def context(reading: Reading, asked: tuple[str, ...], state: State, embedder: Em
         next_step_before=state.next_step_offered,
         closing=closes(reading.text),
         buyer=buyer,
+        # a time read back is a confirmation ("Saturday morning works, see you then"), and
+        # after the goodbye the exit rules judge the reply
+        echo=0.0
+        if state.shut or _TIME.search(reading.text)
+        else texts.similarity(reading.text, state.last_buyer_line),
     )
 
 

@@ -76,6 +76,12 @@ STOCK_STACK_CAP: int | None = 8
 # A reply that talks about selling instead of selling (phrases.technique_talk: a note to the
 # grader, or two or more of the coach's own names for a technique) is held to TECHNIQUE_TALK_CAP.
 TECHNIQUE_TALK_CAP: int | None = 6
+# A reply that mostly hands the buyer's last line back (content-word overlap ECHO_AT or more,
+# text.similarity) is held to ECHO_CAP. Of the train writers' replies, the 12 at 0.6 or more are
+# all labelled 6 or less (at 0.5, one of 27 is 14); round 15's "A license you can check with the
+# state is a start, you'll give me that..." (0.63) had scored 13.
+ECHO_AT = 0.6
+ECHO_CAP: int | None = 6
 # Once the buyer has said goodbye, the only good reply is a short, graceful exit (thanks, a way
 # to reach you, no pitch, no question but whether to leave something): it earns at least
 # GOODBYE_FLOOR; anything else ignores the goodbye and is held to GOODBYE_CAP. (The train
@@ -191,6 +197,11 @@ def score(
         costs["technique_talk"] = costs.get("technique_talk", 0) + total - TECHNIQUE_TALK_CAP
         total, capped_by = TECHNIQUE_TALK_CAP, "technique_talk"
         flaws.append("technique_talk")
+    elif ECHO_CAP is not None and ctx.echo >= ECHO_AT and total > ECHO_CAP:
+        costs["echo"] = costs.get("echo", 0) + total - ECHO_CAP
+        total, capped_by = ECHO_CAP, "echo"
+        flaws.append("echo")
+        points = {}  # the skills read in the buyer's own words are theirs, not the trainee's
     elif (
         STOCK_STACK_CAP is not None
         and _stock_phrases(signs) >= STOCK_STACK_AT

@@ -1785,3 +1785,30 @@ def test_prying_about_who_is_home_and_talking_down_a_part_of_town_are_named(mess
 
     found = phrases.harms(split(message))
     assert (next(iter(found)) if found else None) == harm, found
+
+
+def test_handing_the_buyer_s_words_back_is_held_to_six(coach):
+    """Round 15: "A license you can check with the state is a start, you'll give me that. You'd
+    want to check us out first." after the buyer said just that scored 13, credited as offering
+    something to verify; a time read back to confirm it is not an echo."""
+    said = (
+        "A license I can check with the state is a start, I'll give you that. I'd want to check "
+        "you out first."
+    )
+    history = [Turn("assistant", said)]
+    brief = bundled_brief("trust_concern")
+    echoed = coach.judge(
+        brief,
+        "PRO",
+        history,
+        "A license you can check with the state is a start, you'll give me that. You'd want to "
+        "check us out first.",
+    )
+    assert echoed.score <= 6 and "echo" in echoed.penalties and not echoed.skills, echoed.feedback
+    confirmed = coach.judge(
+        brief,
+        "PRO",
+        [Turn("assistant", "Saturday morning works for us.")],
+        "Saturday morning works. See you then.",
+    )
+    assert "echo" not in confirmed.penalties, confirmed.feedback
