@@ -23,7 +23,7 @@ from scipy.sparse import csr_matrix
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from sklearn.linear_model import LogisticRegression, Ridge
 
-from roleplay_api.services.coach import lexical
+from roleplay_api.services.coach import lexical, phrases
 from roleplay_api.services.coach.features import CONTEXT_NAMES, N_SIGNS
 from roleplay_api.services.coach.model import Model, score_features, sigmoid
 from roleplay_api.services.coach.reading import SIGN_NAMES
@@ -296,6 +296,9 @@ def fit_level2(emb: np.ndarray, lex: np.ndarray, data: Rows, heads: tuple[str, .
     y = labels(data, heads)
     blend = fit_blend(emb, lex, y)
     probs = blended(emb, lex, blend)
+    # as at run time (engine.read): no data grab where nothing of the buyer's is handed over
+    nothing = np.array([not phrases.hands_over(r.text) for r in data.replies])
+    probs[nothing, heads.index("data_grab")] = 0.0
     features = score_matrix(probs, data.x)
     linear = features.copy()
     n = len(heads)
