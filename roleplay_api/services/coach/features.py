@@ -18,7 +18,7 @@ from roleplay_api.services.coach import text as texts
 from roleplay_api.services.coach import topics
 from roleplay_api.services.coach.embedding import Embedder
 from roleplay_api.services.coach.reading import SIGN_NAMES, Reading, line_vector
-from roleplay_api.services.coach.state import State
+from roleplay_api.services.coach.state import State, opening_line
 
 PROMISES = {
     "no_pressure": re.compile(
@@ -159,10 +159,15 @@ def context(reading: Reading, asked: tuple[str, ...], state: State, embedder: Em
         buyer=buyer,
         # a time read back is a confirmation ("Saturday morning works, see you then"), and
         # after the goodbye the exit rules judge the reply
-        echo=0.0
-        if state.shut or _TIME.search(reading.text)
-        else texts.similarity(reading.text, state.last_buyer_line),
+        echo=0.0 if state.shut or _TIME.search(reading.text) else echoes(reading.text, state),
     )
+
+
+def echoes(message: str, state: State) -> float:
+    """How much of the reply is the buyer's own words handed back: its content-word overlap
+    with any one buyer line, or with all of them together (a reply stitched from two)."""
+    said = [opening_line(state.scenario), *state.buyer_lines]
+    return max(texts.similarity(message, line) for line in [*said, " ".join(said)])
 
 
 # The plain-text signs and the context values close every feature row (the score model reads them).
