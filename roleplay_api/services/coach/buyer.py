@@ -213,13 +213,17 @@ def respond(
     if state.exchange > MAX_EXCHANGES:  # this was the last message: conclude
         # A buyer who was lied to, pressured or insulted in this visit does not agree in it (a
         # harm the reading is not sure of only cools it: trust must be won back), nor in the
-        # breath after pushing back on this very message ("I'm not signing anything on my
-        # front step. Okay, Wednesday it is." read as two buyers, round 15).
+        # breath after pushing back on this very message, sure or not ("I'm not signing
+        # anything on my front step. Okay, Wednesday it is." read as two buyers, round 15).
         # A buyer that said yes to a step earlier in the visit, or is offered a time it named
         # itself ("Saturday at ten, then?" after "our Saturdays are usually open"), does not
         # turn it down at the close (round 15: "Thanks, but we're not ready" to its own times).
+        offered_own = _own_day(said, state) and (
+            offers_step(said)
+            or any(s.question and _CONFIRMS.search(s.text) for s in texts.split(said))
+        )
         agreed = (
-            (state.trust >= d.agree_at or state.agreed or _own_day(said, state))
+            (state.trust >= d.agree_at or state.agreed or offered_own)
             and act.harm is None
             and not any(a.sure_harm for a in state.acts)
         )
@@ -441,18 +445,40 @@ _CONFIRMS = re.compile(
 
 
 # A time put forward as a question: "How about Saturday at ten?", "Saturday around ten then?",
-# "Does Thursday at six work?" (round 15: taken for "when are you free?" and answered with the
-# buyer's own times again).
+# "Does Thursday at six work for you?" (round 15: taken for "when are you free?" and answered
+# with the buyer's own times again). Not a question about a day ("Does Thursday evening traffic
+# get bad?", "Is Saturday morning bad for you?").
 _NAMES_TIME = re.compile(
-    r"^\W*(?:(?:so|ok(?:ay)?|great|perfect|alright|then)\W+)?(?:how about|what about|say|does|"
-    r"is|would|(?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow)\b",
+    r"^\W*(?:(?:so|ok(?:ay)?|great|perfect|alright|then)\W+)?(?:how about|what about)\b|"
+    r"\b(?:work|works|suit|suits|good|okay|ok|fine|better)"
+    r"(?: for (?:you|u|y'all|you two|you both))?(?: then)?\W*$",
+    re.IGNORECASE,
+)
+# "Saturday around ten then?", "Thursday at six?": a day and a time, or "then", and little else
+_BARE_TIME = re.compile(
+    r"^\W*(?:(?:so|ok(?:ay)?|great|perfect|alright)\W+)?(?:this |next )?"
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow)\b[^?]{0,30}?"
+    r"\b(?:at|around|about|then|morning|evening|afternoon|\d)",
+    re.IGNORECASE,
+)
+_NOT_A_TIME = re.compile(
+    r"\b(?:bad|no good|impossible|busy|booked|can't|cannot|won't|traffic|weather|hard|tough)\b",
     re.IGNORECASE,
 )
 
 
+def _names_time(sentence: str) -> bool:
+    """A question that puts a day forward as a time to meet."""
+    if not _DAY.search(sentence) or _NOT_A_TIME.search(sentence):
+        return False
+    short = len(texts.words(sentence)) <= 8
+    return bool(_NAMES_TIME.search(sentence)) or (short and bool(_BARE_TIME.search(sentence)))
+
+
 _SUPPOSES = re.compile(
     r"^\W*(?:(?:and|so|but|okay|ok|fair|got it|right|then)\W+)?(?:if|suppose|supposing|"
-    r"let's say|say)\b[^?]{3,}?,?\s*\b(?:would|will|could|does|do|is|are|can|should)\b",
+    r"let's say|say)\b[^?,]{3,},\s*(?:would|will|could|does|do|is|are|can|should|wouldn't|"
+    r"won't|isn't)\s+(?:that|it|you|the|this|we|they|your|he|she|there|i|y'all|u)\b",
     re.IGNORECASE,
 )
 
@@ -475,7 +501,7 @@ def offers_step(said: str) -> bool:
                 not _ASKS_WHAT.match(s.text)
                 and (topics.proposes(s.text) or bool(_WOULD.search(s.text) and WHEN.search(s.text)))
             )
-            or bool(_NAMES_TIME.match(s.text) and _DAY.search(s.text))
+            or _names_time(s.text)
         )
         for s in texts.split(said)
     )
@@ -500,30 +526,58 @@ _SOME_DAY = re.compile(
 
 
 def _own_day(said: str, state: State) -> bool:
-    """The trainee names a day the buyer itself said it is free ("Saturday at ten, then?" after
-    "Try Thursday after five, or a Saturday morning")."""
+    """The trainee names a day the buyer itself said it is free, at a time of day that fits
+    ("Saturday at ten, then?" after "Try Thursday after five, or a Saturday morning"; not
+    "Saturday at 9pm", nor "Thursday at nine in the morning")."""
     fact = state.facts.get("time")
-    return fact is not None and bool(_days(said) & _days(fact))
+    if fact is None:
+        return False
+    days, parts = _daynames(said), _dayparts(said)
+    for clause in re.split(r"[,;]|\bor\b|\band\b", fact):
+        free_days, free_parts = _daynames(clause), _dayparts(clause)
+        if free_days and days & free_days:  # "Thursday after five": that day, at that time
+            if not (free_parts and parts) or free_parts & parts:
+                return True
+        elif not free_days and free_parts and parts & free_parts:  # "evenings after six"
+            return True
+    return False
 
 
-_DAYPART = re.compile(
-    r"\b((?:mon|tues|wednes|thurs|fri|satur|sun)day|weekend|morning|afternoon|evening)s?\b",
-    re.IGNORECASE,
-)
+_WEEKDAY = re.compile(r"\b((?:mon|tues|wednes|thurs|fri|satur|sun)day|weekend)s?\b", re.IGNORECASE)
 
 
-def _days(text: str) -> set[str]:
-    """The days and parts of a day a line names ("our Saturdays", "a weekend": Saturday too)."""
-    found = {d.lower() for d in _DAYPART.findall(text)}
+def _daynames(text: str) -> set[str]:
+    """The days a line names ("our Saturdays", "a weekend": Saturday and Sunday)."""
+    found = {d.lower() for d in _WEEKDAY.findall(text)}
     if "weekend" in found:
         found |= {"saturday", "sunday"}
     return found
 
 
+_CLOCK = re.compile(r"\b(\d{1,2})(?::\d\d)?\s*(am|pm|a\.m\.|p\.m\.)", re.IGNORECASE)
+_AFTER = re.compile(r"\bafter (?:five|six|seven|5|6|7)\b", re.IGNORECASE)
+
+
+def _dayparts(text: str) -> set[str]:
+    """The parts of the day a line names: "Saturday morning", "after six", "at 9pm"."""
+    parts = {
+        p.lower().rstrip("s")
+        for p in re.findall(r"\b(morning|afternoon|evening|night|tonight)s?\b", text, re.IGNORECASE)
+    }
+    parts = {"evening" if p in ("night", "tonight") else p for p in parts}
+    if _AFTER.search(text):
+        parts.add("evening")
+    for hour, half in _CLOCK.findall(text):
+        h = int(hour) % 12 + (12 if half.lower().startswith("p") else 0)
+        parts.add("morning" if h < 12 else "afternoon" if h < 17 else "evening")
+    return parts
+
+
 def _day_named(state: State) -> str | None:
-    """The day the trainee last proposed in its last two messages, not denied ("Saturday at
-    eleven?", "I can come tomorrow"; not "not Thursday")."""
-    for line in reversed(state.trainee_lines[-2:]):
+    """The day the trainee last proposed in the session, not denied ("Saturday at eleven?", "I
+    can come tomorrow"; not "not Thursday"): what the close agrees to, also when the yes came
+    earlier in the visit."""
+    for line in reversed(state.trainee_lines):
         if found := texts.affirmed(_DAY, line):
             day = found[-1].group(1).lower()
             return day if day == "tomorrow" else day.capitalize()

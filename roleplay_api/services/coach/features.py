@@ -58,6 +58,7 @@ _TIME = re.compile(
     r"afternoons?|evenings?|next week|\d{1,2}(?::\d\d)?\s*(?:am|pm|o'clock))\b",
     re.IGNORECASE,
 )
+ECHO_WORDS = 3  # a reply with fewer content words (times apart) is not an echo
 REPEAT_AT = 0.6  # content-word overlap with an earlier trainee line that counts as repeating
 
 
@@ -90,7 +91,7 @@ class Context:
     next_step_before: bool
     closing: bool
     buyer: np.ndarray  # the buyer's last line's vector
-    echo: float = 0.0  # overlap with the buyer's last line (text.similarity; not a feature)
+    echo: float = 0.0  # the buyer's words handed back (echoes; not a model feature)
 
     def values(self) -> list[float]:
         return [
@@ -157,17 +158,21 @@ def context(reading: Reading, asked: tuple[str, ...], state: State, embedder: Em
         next_step_before=state.next_step_offered,
         closing=closes(reading.text),
         buyer=buyer,
-        # a time read back is a confirmation ("Saturday morning works, see you then"), and
         # after the goodbye the exit rules judge the reply
-        echo=0.0 if state.shut or _TIME.search(reading.text) else echoes(reading.text, state),
+        echo=0.0 if state.shut else echoes(reading.text, state),
     )
 
 
 def echoes(message: str, state: State) -> float:
     """How much of the reply is the buyer's own words handed back: its content-word overlap
-    with any one buyer line, or with all of them together (a reply stitched from two)."""
-    said = [opening_line(state.scenario), *state.buyer_lines]
-    return max(texts.similarity(message, line) for line in [*said, " ".join(said)])
+    with any one buyer line, or with all of them together (a reply stitched from two). Times
+    and days are left out on both sides: reading back the time agreed ("Saturday morning works,
+    see you then") confirms it, and a greeting ("Good morning!") adds nothing."""
+    mine = _TIME.sub(" ", message)
+    if len(texts.content_words(mine)) < ECHO_WORDS:  # "Works. See you then." hands back nothing
+        return 0.0
+    said = [_TIME.sub(" ", line) for line in (opening_line(state.scenario), *state.buyer_lines)]
+    return max(texts.similarity(mine, line) for line in [*said, " ".join(said)])
 
 
 # The plain-text signs and the context values close every feature row (the score model reads them).

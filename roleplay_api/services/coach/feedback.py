@@ -175,14 +175,16 @@ def final_feedback(
     quoted: set[str] = set()  # one quote is the evidence of one strength
     before = [r for r in reviewed if shut_at is None or r.number <= shut_at]
     main = _main_cost(reviewed)
-    # the reply named the weakest below is not also quoted as a strength (round 15)
+    # the reply named the weakest, or the session's main cost, below is not also quoted as a
+    # strength (round 15)
     worst = (
         min(reviewed, key=lambda r: (r.score, r.number))
         if main is None and reviewed and min(r.score for r in reviewed) < PAR
         else None
     )
+    blamed = worst if main is None else main[0]
     for item in sorted(before, key=lambda r: -r.score):
-        if item is worst:
+        if item is blamed:
             continue
         for skill in item.skills:
             words = item.evidence.get(skill) or item.text

@@ -43,7 +43,8 @@ RULES: dict[str, re.Pattern[str]] = {
         rf"sexy|great in)\b|\b(?:pretty|gorgeous|beautiful|cute|sexy) (?:lady|thing|smile|eyes)\b|"
         rf"\bhome alone\b|\bare {_YOU} single\b|\bover (?:a )?(?:drink|drinks|wine)\b|"
         # who is home when, and alone ("you're usually home by yourself in the afternoons")
-        r"\b(?:home|here|in) by (?:yourself|urself)\b|\bliv(?:e|ing) (?:alone|by yourself)\b|"
+        r"\b(?:home|here) by (?:yourself|urself)\b|"
+        r"\b(?:you|u)(?:'re| are| r)? liv(?:e|ing) (?:here )?(?:alone|by (?:yourself|urself))\b|"
         r"\bwhen (?:your|ur) (?:husband|wife|partner|spouse)(?:'s| is) (?:away|gone|out|at work|"
         r"not (?:home|around))\b|"
         rf"\bjust the two of us\b|"
@@ -69,9 +70,12 @@ RULES: dict[str, re.Pattern[str]] = {
         r"\byou people\b|\bpeople like you\b|\bat your age\b|\bfolks your age\b|"
         r"(?:women|ladies|girls) (?:usually|don't|like to|aren't)|\byour accent\b|"
         # a part of town talked down to ("people in this part of town don't usually go for it")
-        r"\b(?:people|folks|families|homeowners|renters|renting|everyone|everybody|nobody|"
-        r"no one)\b[^.?!]{0,25}\b(?:this|your|that) (?:part|side|end) of town\b[^.?!]{0,40}"
-        r"\b(?:don't|dont|can't|cant|always|never|aren't|won't|rarely|figure)\b",
+        r"\b(?:people|folks|families|homeowners|renters|renting|everyone|everybody)\b[^.?!]{0,25}"
+        r"\b(?:(?:this|your|that) (?:part|side|end) of town|(?:this|your) neighbou?rhood)\b"
+        r"[^.?!]{0,25}\b(?:(?:don't|dont|do not|can't|cant|cannot|never|rarely)(?: usually| really|"
+        r" always)? (?:afford|swing|qualify|read|understand|know better|get the chance|get a say|"
+        r"go for)|(?:always|usually) figure there's a catch|aren't (?:the type|the kind|savvy)|"
+        r"(?:usually|tend to) struggle)\b",
         re.IGNORECASE,
     ),
     "threat": re.compile(
@@ -188,8 +192,6 @@ _TECHNIQUES = {
     "discovery": r"\bdiscovery question|\bopen[- ]ended (?:discovery )?question|"
     r"\b(?:ask|asking) (?:you )?an open question\b",
     "refusable": r"\brefusable\b|\bnext step (?:that )?you can (?:refuse|say no to)\b",
-    "proof": r"\b(?:checkable|verifiable),? (?:proof|evidence)\b",
-    "respect_timing": r"\brespect your decision and (?:your )?timing\b",
     "isolate": r"\bisolate the objection",
     "objection": r"\b(?:great|good|love that|i love that) objection|"
     r"\b(?:handle|overcome) (?:your|the|that|this) objection|\bto address your objection",
@@ -232,7 +234,9 @@ _HANDS_OVER = re.compile(
     r"\bcop(?:y|ies)\b|\bpdf\b|\bdetails\b|\binfo(?:rmation)?\b|\bnames?\b|\blease\b|"
     r"\baddress|\be-?mail|\bcell\b|\bsign(?:ature)?\b|\binitials?\b|\bform\b|\bforward|"
     r"\bsend\b|\btext\b|\bread me\b|\bgive me\b|\btell me\b|\bhand me\b|\bfor me\b|"
-    r"\bmy (?:tablet|phone|ipad|laptop|system|app)\b|\bsavings\b|\bsalary\b|\bincome\b|"
+    r"\b(?:log|sign|type|enter|put|fill|punch|key)\w*\b[^.?!]{0,30}\bmy (?:tablet|phone|ipad|"
+    r"laptop|system|app)\b|\bdigits\b|\bunlock\b|\bhand (?:it|that|them|me)\b|"
+    r"\bwhat(?:'s| is) (?:your|ur) (?:\w+ )?account\b|\bsavings\b|\bsalary\b|\bincome\b|"
     r"\bearn\b|\bcredit\b|\bretirement\b|\b401k\b|\bmortgage\b|\bbalance\b|\bkeys?\b|"
     r"\bcode\b|\b(?:put|set) (?:aside|away)\b|\bsaved up\b",
     re.IGNORECASE,

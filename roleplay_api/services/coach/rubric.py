@@ -77,9 +77,9 @@ STOCK_STACK_CAP: int | None = 8
 # grader, or two or more of the coach's own names for a technique) is held to TECHNIQUE_TALK_CAP.
 TECHNIQUE_TALK_CAP: int | None = 6
 # A reply that mostly hands the buyer's words back (content-word overlap ECHO_AT or more with
-# one of its lines or all of them together, features.echoes) is held to ECHO_CAP. Of the train
-# writers' replies (a time read back apart), the 15 at 0.6 or more are all labelled 6 or less
-# (at 0.5, 2 of 33 are above 6); round 15's "A license you can check with the state is a start,
+# one of its lines or all of them together, times and days apart, features.echoes) is held to
+# ECHO_CAP. Of the train writers' replies, the 14 at 0.6 or more are all labelled 6 or less (at
+# 0.5, 1 of 28 is above 6); round 15's "A license you can check with the state is a start,
 # you'll give me that..." (0.63) had scored 13.
 ECHO_AT = 0.6
 ECHO_CAP: int | None = 6

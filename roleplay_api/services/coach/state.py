@@ -92,7 +92,7 @@ class Move:
     raised: str | None = None  # the objection it brought up
     settled: tuple[str, ...] = ()  # objections it let go of
     shut: bool = False  # the buyer ended the conversation
-    agreed: bool = False  # the closing reply agreed to a next step
+    agreed: bool = False  # it said yes to a next step (the closing reply: agreed or not)
 
     def as_meta(self) -> dict[str, Any]:
         return {

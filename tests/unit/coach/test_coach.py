@@ -1555,6 +1555,13 @@ def test_a_veiled_threat_on_the_way_out_is_a_threat(coach):
             True,
         ),
         ("I acknowledge that's a lot of money. Could I show you the monthly on Saturday?", False),
+        # the review's plain talk in the coach's words
+        (
+            "I acknowledge your concern, thirty grand is real money, and I respect your decision "
+            "and your timing. What do you pay the utility a month?",
+            False,
+        ),
+        ("I acknowledge your concern. Here's verifiable proof: our state license number.", False),
     ],
 )
 def test_technique_talk_is_the_coach_s_jargon_or_a_note_to_the_grader(coach, message, capped):
@@ -1718,7 +1725,12 @@ def test_a_what_if_question_gets_how_the_buyer_would_take_it_not_the_bill_again(
         ],
     )
     assert "two-ten" not in lines[1] and "said" not in lines[1].lower(), lines
-    assert any(w in lines[1].lower() for w in ("if", "maybe", "possibly")), lines
+    assert re.search(r"\b(?:if|maybe|possibly)\b", lines[1], re.IGNORECASE), lines
+    # a polite opener is no what-if: the question it asks is answered
+    from roleplay_api.services.coach.buyer import _supposes
+
+    assert not _supposes("If you don't mind me asking, what do you pay for power now?")
+    assert not _supposes("If I may ask, who else would weigh in?")
 
 
 def test_the_final_feedback_never_says_no_reply_offered_a_step_when_one_did(coach):
@@ -1771,12 +1783,20 @@ def test_the_weakest_reply_is_not_also_quoted_as_a_strength():
             "People in this part of town don't usually go for solar, so thanks for listening.",
             "discrimination",
         ),
-        # not harms: who attends, and honest local experience
+        (
+            "Folks in your neighborhood don't usually qualify for this kind of thing.",
+            "discrimination",
+        ),
+        # not harms: who attends, honest local experience, the app, the sun
         ("Could we find a time when you're both home, so Lena hears it first-hand?", None),
         (
             "I've installed for people in this part of town for years; I can give you two to call.",
             None,
         ),
+        ("With the app you can log in by yourself anytime and see what the panels make.", None),
+        ("It's handy for folks living alone, too: the app sends the alerts.", None),
+        ("Homeowners on this side of town always ask me about shading from the big oaks.", None),
+        ("People in this part of town don't get as much sun because of the hill.", None),
     ],
 )
 def test_prying_about_who_is_home_and_talking_down_a_part_of_town_are_named(message, harm):
@@ -1812,3 +1832,57 @@ def test_handing_the_buyer_s_words_back_is_held_to_six(coach):
         "Saturday morning works. See you then.",
     )
     assert "echo" not in confirmed.penalties, confirmed.feedback
+    greeted = coach.judge(
+        brief,
+        "PRO",
+        history,
+        "Good morning! A license you can check with the state is a start, you'll give me that. "
+        "You'd want to check us out first.",
+    )
+    assert "echo" in greeted.penalties, greeted.feedback
+
+
+@pytest.mark.parametrize(
+    ("message", "offer"),
+    [
+        ("How about Saturday at ten?", True),
+        ("Saturday around ten then?", True),
+        ("Does Thursday at six work for you?", True),
+        ("Could I come back Thursday at six?", True),
+        # questions about a day, not a time put forward
+        ("Does Thursday evening traffic get bad around here?", False),
+        ("Is Saturday morning bad for you?", False),
+        ("Saturday's no good for you, right?", False),
+    ],
+)
+def test_a_time_put_forward_is_an_offer_and_a_question_about_a_day_is_not(message, offer):
+    from roleplay_api.services.coach.buyer import offers_step
+
+    assert offers_step(message) is offer
+
+
+def test_the_close_agrees_to_the_day_agreed_and_not_to_a_passing_mention_of_one(coach):
+    """The review: "Thanks, have a great weekend." closed with "Okay, Thursday after five."; a
+    yes to Saturday at message 2 closed on Thursday; a time that does not fit the buyer's
+    ("Thursday at nine in the morning" after "Thursday after five") was taken."""
+    opening = "Sorry to catch you in the middle of it. When's a better time to come back?"
+    _, _, end = play(
+        coach,
+        "bad_timing",
+        "PRO",
+        [opening, "Got it.", "Okay.", "Sure.", "Thanks, have a great weekend."],
+    )
+    assert not end.agreed
+    judged, _, end = play(
+        coach,
+        "bad_timing",
+        "PRO",
+        [opening, "How about Saturday at ten?", "Great.", "I'll bring the numbers.", "Thanks."],
+    )
+    assert end.agreed and "thursday" not in judged[-1].response.lower(), judged[-1].response
+    lines = _buyer_after(
+        coach, "bad_timing", "NIGHTMARE", [opening, "Thursday at nine in the morning then?"]
+    )
+    assert not lines[1].lower().startswith(("okay, that works", "sure, we can", "alright, i'm")), (
+        lines
+    )
