@@ -117,6 +117,10 @@ class MeaningCoach:
         ctx = features.context(reading, asked, state, embedder)
         x = features.vector(reading, ctx, embedder)
         probs = model.probabilities(x, lexical.grams(message))
+        if _only_leaving(reading):
+            # "Going now.", "That came out wrong and I'm sorry. I'm leaving now.": a message
+            # that only takes its leave does nothing a harm could (round 16: read as pressure)
+            probs.update(dict.fromkeys(rubric.HARMS, 0.0))
         if not phrases.hands_over(message):
             # nothing of the buyer's is handed over, so no data grab, whatever the head reads
             # in the words ("can you pull up the utility account on your phone?" read 0.996)
@@ -356,8 +360,9 @@ _GRACEFUL = re.compile(
     # taking the no, owning the push ("I'll go.", "I won't knock again", "that's on me")
     # as its own clause: "That's on me, I'll go." (not "tell me your bill and I'll go")
     # and ending it: "I'll go." (not "I'll go grab the contract from my truck")
-    r"(?:^|(?<=[,;:] ))(?:(?:ok(?:ay)?|alright|sure|fine),? )?(?:i'll|i will|ill) (?:go|get "
-    r"going|head out|let you go|leave you (?:be|alone)|get out of your (?:way|hair))"
+    r"(?:^|(?<=[,;:] ))(?:(?:ok(?:ay)?|alright|sure|fine),? )?(?:(?:i'll|i will|ill) (?:go|get "
+    r"going|head out|let you go|leave you (?:be|alone)|get out of your (?:way|hair))|"
+    r"(?:(?:i'm|im|i am) )?(?:going|leaving|heading out|off))"
     r"(?= ?(?:now|then)?\s*(?:[.!;,]|$))|"
     r"(?:i|we) won't (?:knock|bother you|call|come back)|that's on me|my bad|i was wrong|"
     r"out of line|see (?:you|ya)(?: later| around)?(?=\s*(?:[.!,]|$)))\b|" + _LEAVE_BEHIND.pattern,
@@ -372,7 +377,10 @@ _BARE_GOODBYE = re.compile(
 # A parting jab ("Thanks, but you're making a mistake not going solar"): its "not" denies
 # nothing, so it is not read as a pitch is.
 _JAB = re.compile(
-    r"\b(?:making a (?:big |huge )?mistake|you'll regret|your loss|missing out)\b", re.IGNORECASE
+    r"\b(?:making a (?:big |huge )?mistake|you'll regret|your loss|missing out)\b|"
+    # reopening on the way out ("Last thing, promise: we put together the whole packet...")
+    r"^\W*(?:(?:ok(?:ay)?|alright|oh|and|but),? )?(?:one more|one last|last|just one) thing\b",
+    re.IGNORECASE,
 )
 # A pitch tucked into a goodbye ("our windows are the best, have a great day!", "we also offer
 # free monitoring", "the offer is valid tomorrow too", "great value, real savings"): a claim for
@@ -394,6 +402,10 @@ _PITCHES = re.compile(
     r"\bsavings?\b[^.?!]{0,20}\b(?:big|huge|great|real|massive)\b|"
     r"\b(?:big|huge|great|real|massive) (?:savings|value)\b|"
     r"\btrusted (?:local )?(?:company|installer|business)\b|"
+    # the rates as a reason to call ("remember, rates only go one direction", "before the
+    # next hike")
+    r"\brates? (?:only |always |just )?(?:go|goes|going|are going|keep going) (?:up|one way|one "
+    r"direction)\b|\b(?:next|another|the) (?:rate )?hike\b|"
     r"\b(?:neighbou?rs|customers|folks) love (?:it|us|them|ours)\b"
     r"(?!\s+(?:here|there|when|if)\b)|"
     r"\b(?:offer|deal|price|pricing|discount|rebate)\b[^.?!]{0,25}\b(?:valid|good (?:until|till|"
@@ -411,6 +423,24 @@ _PITCHES = re.compile(
 # ("Mind if I leave a card anyway?"); asking for an email or offering to send the numbers is
 # pushing on, unless the buyer asked for it to be sent ("I asked you to mail it. Please go.",
 # "Just email me something"; not "...makes me trust what you send less", "Don't email me").
+# A sentence that only takes its leave, thanks or apologises.
+_LEAVE_SENTENCE = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|alright|fine|sure|right|got it|understood|no problem|no worries|"
+    r"fair enough|all good)\W+)*(?:(?:(?:i'm|im|i am) )?(?:going|leaving|heading out|off|out of "
+    r"here)(?: now)?|(?:i'll|ill|i will) (?:go|get going|head out|leave you (?:be|alone)|get out "
+    r"of your (?:way|hair)|let you go)(?: now)?|bye(?: now)?|goodbye|bye bye|see (?:you|ya)"
+    r"(?: later| around)?|take care|have a (?:good|great|nice) (?:day|one|evening|night|weekend)|"
+    r"thanks?(?: you)?(?: (?:so much|again|for your time))?|(?:(?:i'm|im|i am) )?(?:so |really )?"
+    r"sorry(?: (?:about that|to bother you|for bothering you))?|my apologies|that came out wrong"
+    r"(?: and (?:i'm|im|i am) sorry)?)\W*$",
+    re.IGNORECASE,
+)
+
+
+def _only_leaving(reading: Reading) -> bool:
+    return bool(reading.sentences) and all(_LEAVE_SENTENCE.match(s.text) for s in reading.sentences)
+
+
 def _leaves_gracefully(
     reading: Reading,
     asked: Sequence[str],

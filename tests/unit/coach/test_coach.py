@@ -1886,3 +1886,23 @@ def test_the_close_agrees_to_the_day_agreed_and_not_to_a_passing_mention_of_one(
     assert not lines[1].lower().startswith(("okay, that works", "sure, we can", "alright, i'm")), (
         lines
     )
+
+
+@pytest.mark.parametrize(
+    ("message", "graceful"),
+    [
+        ("Going now.", True),
+        ("That came out wrong and I'm sorry. I'm leaving now.", True),
+        # round 16: a pitch or a reopening on the way out is no exit
+        (
+            "Thanks, take care - and remember, rates only go one direction, so call me before "
+            "summer when the next hike hits.",
+            False,
+        ),
+        ("Last thing, promise: we put together the whole packet for the board. Thanks!", False),
+    ],
+)
+def test_after_the_goodbye_leaving_is_leaving_and_a_pitch_is_not(coach, message, graceful):
+    j = coach.judge(bundled_brief("spouse_decision"), "PRO", _SHUT, message)
+    assert j.harm is None, j.feedback
+    assert (j.score >= 11) is graceful, j.feedback
