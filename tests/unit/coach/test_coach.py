@@ -688,7 +688,9 @@ def test_a_reply_with_a_clear_flaw_is_not_a_top_reply(coach):
     probs["stock_stack"] = 0.8
     flawed = rubric.score(model, probs, signs, ctx, "PRO", {}, False)
     assert flawed.total == rubric.FLAWED_CAP and flawed.capped_by == "stock_stack"
-    assert flawed.costs["stock_stack"] >= clean.total - rubric.FLAWED_CAP
+    # the cost names what the cap took; the head's own share of the raw score (a point here,
+    # under 0.5 with the w29-w31 model) is not listed as a cost
+    assert flawed.costs["stock_stack"] >= clean.total - rubric.FLAWED_CAP - 1
 
 
 @pytest.mark.parametrize(
