@@ -286,6 +286,10 @@ def respond(
             continue  # where to send it was the question (not recorded as the info fact)
         if supposes and replied and fact is not None:
             continue  # what the buyer told is the premise, not the question
+        if said_yes and topic in _STEP_TOPICS:
+            # yes to "Could I drop it off on Thursday?" is the answer; not "Okay, that works
+            # for me. A weekend, with my wife home." (round 16)
+            continue
         if fact is not None:
             if reaction == "reask":
                 continue  # the reaction above already gave the fact again

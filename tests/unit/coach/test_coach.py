@@ -1908,3 +1908,28 @@ def test_after_the_goodbye_leaving_is_leaving_and_a_pitch_is_not(coach, message,
     j = coach.judge(bundled_brief("spouse_decision"), "PRO", _SHUT, message)
     assert j.harm is None, j.feedback
     assert (j.score >= 11) is graceful, j.feedback
+
+
+def test_a_yes_to_a_visit_is_not_followed_by_another_day():
+    """Round 16: "Would it be okay if I dropped off a sample contract on Thursday...?" got
+    "Okay, that works for me. A weekend, with my wife home." (the buyer's own times, unasked,
+    after the yes)."""
+    coach = MeaningCoach()
+    lines = _buyer_after(
+        coach,
+        "bad_past_contractor",
+        "NIGHTMARE",
+        [
+            "I'm really sorry, losing a deposit and living with a half-finished job is awful. "
+            "Honestly, you shouldn't trust me on my word alone. Nothing is due until the permit "
+            "is approved, and after that you pay in stages as each part of the work is done.",
+            "Two things you can check without me in the room: our license and bond number with "
+            "the state contractor board, and a few customers nearby you can call yourself. What "
+            "would you most want to ask them?",
+            "Then don't go on promises. Have someone you trust read the contract before you sign "
+            "anything, and make sure the payment schedule is written into it.",
+            "Would it be okay if I dropped off a sample contract and that reference list on "
+            "Thursday, so you can look it over without anyone standing over you?",
+        ],
+    )
+    assert "weekend" not in lines[3].lower(), lines
