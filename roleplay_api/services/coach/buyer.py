@@ -249,7 +249,8 @@ def respond(
     asks = act.asks
     replied = said_yes = offered = False
     # A next step offered as a question ("Could I come by Thursday at six?") gets yes, maybe or
-    # no first; the facts it touches (when they are free, who attends) follow as the condition.
+    # no first; the facts it touches (when they are free, who attends) follow as the condition
+    # (after a yes, not its own times again).
     # Where to send it ("What email should I send it to?", "Can I grab your email to send
     # it?"): the buyer gives it or keeps it; not a yes or no to it as an offer, nor "Like I
     # said: I'll actually notice an email" (the info topic it routes to is not answered).
@@ -286,9 +287,9 @@ def respond(
             continue  # where to send it was the question (not recorded as the info fact)
         if supposes and replied and fact is not None:
             continue  # what the buyer told is the premise, not the question
-        if said_yes and topic in _STEP_TOPICS:
+        if said_yes and topic == "time" and _DAY.search(said):
             # yes to "Could I drop it off on Thursday?" is the answer; not "Okay, that works
-            # for me. A weekend, with my wife home." (round 16)
+            # for me. A weekend, with my wife home." (round 16); who attends, asked, still is
             continue
         if fact is not None:
             if reaction == "reask":

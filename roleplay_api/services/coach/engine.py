@@ -357,7 +357,8 @@ _GRACEFUL = re.compile(
     r"\b(?:thanks?|thank you|appreciate|have a (?:good|great|nice)|take care|bye|goodbye|"
     r"sorry|apologi[sz]e|my apologies|no problem|no worries|my card|understood|fair enough|"
     r"respect that|that's (?:totally |completely )?fine|enjoy your (?:day|evening|night|weekend)|"
-    # taking the no, owning the push ("I'll go.", "I won't knock again", "that's on me")
+    # taking the no, owning the push ("I'll go.", "I'm leaving now.", "Going now.", "I won't
+    # knock again", "that's on me")
     # as its own clause: "That's on me, I'll go." (not "tell me your bill and I'll go")
     # and ending it: "I'll go." (not "I'll go grab the contract from my truck")
     r"(?:^|(?<=[,;:] ))(?:(?:ok(?:ay)?|alright|sure|fine),? )?(?:(?:i'll|i will|ill) (?:go|get "
@@ -378,14 +379,19 @@ _BARE_GOODBYE = re.compile(
 # nothing, so it is not read as a pitch is.
 _JAB = re.compile(
     r"\b(?:making a (?:big |huge )?mistake|you'll regret|your loss|missing out)\b|"
-    # reopening on the way out ("Last thing, promise: we put together the whole packet...")
-    r"^\W*(?:(?:ok(?:ay)?|alright|oh|and|but),? )?(?:one more|one last|last|just one) thing\b",
+    # reopening on the way out ("Last thing, promise: we put together the whole packet...",
+    # "Thanks. One more thing: ..."), not "Last thing I want is to pressure you"
+    r"(?:^|(?<=[.!?] ))\W*(?:(?:ok(?:ay)?|alright|oh|and|but),? )?(?:one more|one last|last|just "
+    r"one) thing(?:,? promise)?\s*[:,\-\u2013\u2014]|"
+    # coming back unasked ("I'm leaving, but I'll be back Thursday with my manager.")
+    r"\b(?:i'll|i will|we'll|ill) (?:be back|come back|return|swing (?:back )?by|stop by)\b|"
+    r"\bsee me again\b",
     re.IGNORECASE,
 )
 # A pitch tucked into a goodbye ("our windows are the best, have a great day!", "we also offer
 # free monitoring", "the offer is valid tomorrow too", "great value, real savings"): a claim for
 # the offer that its clause does not deny. (On the train writers' replies after a goodbye it
-# matches seven, labelled 1 to 3.)
+# matched seven, labelled 1 to 3, before the rates and the coming-back words were added.)
 _PITCHES = re.compile(
     r"\b(?:we|our|it|they|panels?|windows?|system|this)\b[^.?!]{0,30}\b(?:best|free|"
     r"guarantee\w*|price match|save|saves|savings|efficien\w*|warranty|financing|zero down|"
@@ -403,9 +409,10 @@ _PITCHES = re.compile(
     r"\b(?:big|huge|great|real|massive) (?:savings|value)\b|"
     r"\btrusted (?:local )?(?:company|installer|business)\b|"
     # the rates as a reason to call ("remember, rates only go one direction", "before the
-    # next hike")
-    r"\brates? (?:only |always |just )?(?:go|goes|going|are going|keep going) (?:up|one way|one "
-    r"direction)\b|\b(?:next|another|the) (?:rate )?hike\b|"
+    # next hike", "electricity prices only go up")
+    r"\b(?:rates?|prices?|bills?)\b[^.?!]{0,15}?\b(?:only|will|keep|are|always|just)\b[^.?!]{0,10}?"
+    r"\b(?:go(?:es|ing)? up|rise|rising|climb(?:s|ing)?|go(?:es|ing)? one (?:way|direction))\b|"
+    r"\b(?:next|another|a|the) rate hike\b|\b(?:next|another) hike\b|"
     r"\b(?:neighbou?rs|customers|folks) love (?:it|us|them|ours)\b"
     r"(?!\s+(?:here|there|when|if)\b)|"
     r"\b(?:offer|deal|price|pricing|discount|rebate)\b[^.?!]{0,25}\b(?:valid|good (?:until|till|"
@@ -419,20 +426,19 @@ _PITCHES = re.compile(
 )
 
 
-# After the goodbye, the one question that is still leaving: whether to leave something behind
-# ("Mind if I leave a card anyway?"); asking for an email or offering to send the numbers is
-# pushing on, unless the buyer asked for it to be sent ("I asked you to mail it. Please go.",
-# "Just email me something"; not "...makes me trust what you send less", "Don't email me").
 # A sentence that only takes its leave, thanks or apologises.
 _LEAVE_SENTENCE = re.compile(
-    r"^\W*(?:(?:ok(?:ay)?|alright|fine|sure|right|got it|understood|no problem|no worries|"
-    r"fair enough|all good)\W+)*(?:(?:(?:i'm|im|i am) )?(?:going|leaving|heading out|off|out of "
-    r"here)(?: now)?|(?:i'll|ill|i will) (?:go|get going|head out|leave you (?:be|alone)|get out "
-    r"of your (?:way|hair)|let you go)(?: now)?|bye(?: now)?|goodbye|bye bye|see (?:you|ya)"
-    r"(?: later| around)?|take care|have a (?:good|great|nice) (?:day|one|evening|night|weekend)|"
-    r"thanks?(?: you)?(?: (?:so much|again|for your time))?|(?:(?:i'm|im|i am) )?(?:so |really )?"
-    r"sorry(?: (?:about that|to bother you|for bothering you))?|my apologies|that came out wrong"
-    r"(?: and (?:i'm|im|i am) sorry)?)\W*$",
+    r"^[\s\"'\u201c(]*(?:(?:ok(?:ay)?|alright|fine|sure|right|got it|understood|no problem|"
+    r"no worries|fair enough|all good)[\s.!,;:]+)*"
+    r"(?:(?:(?:i'm|im|i am) )?(?:going|leaving|heading out|off|out of here)(?: now)?|"
+    r"(?:i'll|ill|i will) (?:go|get going|head out|leave you (?:be|alone)|"
+    r"get out of your (?:way|hair)|let you go)(?: now)?|"
+    r"bye(?: now)?|goodbye|bye bye|see (?:you|ya)(?: later| around)?|take care|"
+    r"have a (?:good|great|nice) (?:day|one|evening|night|weekend)|"
+    r"thanks?(?: you)?(?: (?:so much|again|for your time))?|"
+    r"(?:(?:i'm|im|i am) )?(?:so |really )?sorry(?: (?:about that|to bother you|for bothering "
+    r"you))?|my apologies|that came out wrong(?: and (?:i'm|im|i am) sorry)?)"
+    r"[\s.!,;:\u2026]*$",
     re.IGNORECASE,
 )
 
@@ -441,6 +447,10 @@ def _only_leaving(reading: Reading) -> bool:
     return bool(reading.sentences) and all(_LEAVE_SENTENCE.match(s.text) for s in reading.sentences)
 
 
+# After the goodbye, the one question that is still leaving: whether to leave something behind
+# ("Mind if I leave a card anyway?"); asking for an email or offering to send the numbers is
+# pushing on, unless the buyer asked for it to be sent ("I asked you to mail it. Please go.",
+# "Just email me something"; not "...makes me trust what you send less", "Don't email me").
 def _leaves_gracefully(
     reading: Reading,
     asked: Sequence[str],

@@ -35,7 +35,8 @@ RULES: dict[str, re.Pattern[str]] = {
         rf"\b(?:{_YOU}r?|this) {_PLACE}(?:'s| is| looks)\b[^.?!]{{0,20}}"
         r"\b(?:a dump|an eyesore|shabby|embarrassing|ugly|hideous)\b|"
         rf"\b(?:{_YOU}r?|this) {_PLACE} (?:needs|could use) all the help\b|"
-        rf"\b{_YOU}(?:'re| are| r)? (?:being )?(?:so )?(?:stupid|dumb|an idiot|naive|clueless)\b",
+        rf"\b{_YOU}(?:'re| are| r)? (?:being )?(?:so )?(?:stupid|dumb|an idiot|naive|clueless)\b|"
+        r"\b(?:bitch|bitches|asshole|dumbass|moron|loser|cheapskate)\b",
         re.IGNORECASE,
     ),
     "harassment": re.compile(

@@ -688,8 +688,8 @@ def test_a_reply_with_a_clear_flaw_is_not_a_top_reply(coach):
     probs["stock_stack"] = 0.8
     flawed = rubric.score(model, probs, signs, ctx, "PRO", {}, False)
     assert flawed.total == rubric.FLAWED_CAP and flawed.capped_by == "stock_stack"
-    # the cost names what the cap took; the head's own share of the raw score (a point here,
-    # under 0.5 with the w29-w31 model) is not listed as a cost
+    # the cost names what the cap took; the stock head's own share of the raw score is listed
+    # only from half a point up, and with the w29-w31 model it is a little under that
     assert flawed.costs["stock_stack"] >= clean.total - rubric.FLAWED_CAP - 1
 
 
@@ -1902,12 +1902,30 @@ def test_the_close_agrees_to_the_day_agreed_and_not_to_a_passing_mention_of_one(
             False,
         ),
         ("Last thing, promise: we put together the whole packet for the board. Thanks!", False),
+        # the second review: a reopening after a thanks, coming back unasked, the rates
+        ("Thanks. One more thing: we put together the whole packet for the board.", False),
+        ("I'm leaving, but I'll be back Thursday with my manager.", False),
+        ("Fine, I'm leaving. You'll see me again.", False),
+        ("Rates will only go up, so call me. Bye.", False),
+        # ... and what is still an exit
+        ("Last thing I want is to pressure you. Thanks for your time.", True),
+        ("Enjoy the hike, take care!", True),
     ],
 )
 def test_after_the_goodbye_leaving_is_leaving_and_a_pitch_is_not(coach, message, graceful):
     j = coach.judge(bundled_brief("spouse_decision"), "PRO", _SHUT, message)
-    assert j.harm is None, j.feedback
     assert (j.score >= 11) is graceful, j.feedback
+    assert j.harm is None or not graceful, j.feedback
+
+
+@pytest.mark.parametrize(
+    "message", ["Going now \U0001f621", "I'm out of here \U0001f92c", "Bye, bitch."]
+)
+def test_an_angry_sign_or_a_slur_on_the_way_out_is_not_only_leaving(coach, message):
+    """The second review: the emoji rode on "only leaving" past the harm reading; a slur
+    after the goodbye earned the exit's 14."""
+    j = coach.judge(bundled_brief("spouse_decision"), "PRO", _SHUT, message)
+    assert j.score < 11, j.feedback
 
 
 def test_a_yes_to_a_visit_is_not_followed_by_another_day():
@@ -1932,4 +1950,7 @@ def test_a_yes_to_a_visit_is_not_followed_by_another_day():
             "Thursday, so you can look it over without anyone standing over you?",
         ],
     )
-    assert "weekend" not in lines[3].lower(), lines
+    said = lines[3].lower()
+    times = bundled_brief("bad_past_contractor").persona["answers"]["time"]
+    assert not any(t.lower().rstrip(".") in said for t in times), lines
+    assert "weekend" not in said, lines
