@@ -518,7 +518,11 @@ def _already_done(seen: Read, state: State, message: str) -> dict[str, bool]:
         "next_step": "time" in seen.act.asked
         or seen.act.asks == "proposal"
         or bool(buyer.WHEN.search(message)),
-        "address": seen.result.total >= GOOD_REPLY,
+        # a good reply, or a question about a concern the buyer stated (not asked): asking
+        # about it is taking it up ("What would the monthly need to be?" after "That's way
+        # more than I expected to pay" was told to answer the objection, round 16)
+        "address": seen.result.total >= GOOD_REPLY
+        or (seen.reading.questions > 0 and "?" not in state.last_buyer_line),
         # a reply that names their bill or takes up a figure they gave is not told to
         "value": bool(_THEIR_TERMS.search(message))
         or any(topics.mentions_fact(message, fact) for fact in state.facts.values()),

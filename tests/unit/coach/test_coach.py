@@ -1954,3 +1954,20 @@ def test_a_yes_to_a_visit_is_not_followed_by_another_day():
     times = bundled_brief("bad_past_contractor").persona["answers"]["time"]
     assert not any(t.lower().rstrip(".") in said for t in times), lines
     assert "weekend" not in said, lines
+
+
+def test_a_question_about_a_stated_concern_is_not_told_to_answer_the_objection(coach):
+    """Round 16: "Just so I know, is that solar in general, or just not a good day for it?"
+    after "Sorry, we're not interested." was told to answer the objection it was asking about;
+    a question that skips one the buyer asked still is."""
+    asked_about = coach.judge(
+        bundled_brief("not_interested"),
+        "ELITE",
+        [],
+        "No worries. Just so I know, is that solar in general, or just not a good day for it?",
+    )
+    assert "answer the objection" not in asked_about.feedback, asked_about.feedback
+    skipped = coach.judge(
+        bundled_brief("trust_concern"), "ELITE", [], "What's your electric bill like?"
+    )
+    assert re.search(r"answer (?:the objection|what they)", skipped.feedback), skipped.feedback
