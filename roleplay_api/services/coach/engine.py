@@ -25,7 +25,7 @@ from roleplay_api.services.coach.base import (
 from roleplay_api.services.coach.embedding import Embedder, get_embedder
 from roleplay_api.services.coach.feedback import Reviewed, final_feedback, message_feedback
 from roleplay_api.services.coach.model import Model, shipped
-from roleplay_api.services.coach.reading import Reading, read, sentence_reading
+from roleplay_api.services.coach.reading import Reading, discounts, read, sentence_reading
 from roleplay_api.services.coach.state import Act, State, apply_act, derive
 
 RUBRIC_VERSION = "coach-2.0"
@@ -117,7 +117,7 @@ class MeaningCoach:
         ctx = features.context(reading, asked, state, embedder)
         x = features.vector(reading, ctx, embedder)
         probs = model.probabilities(x, lexical.grams(message))
-        if _only_leaving(reading):
+        if phrases.only_leaving([s.text for s in reading.sentences]):
             # "Going now.", "That came out wrong and I'm sorry. I'm leaving now.": a message
             # that only takes its leave does nothing a harm could (round 16: read as pressure)
             probs.update(dict.fromkeys(rubric.HARMS, 0.0))
@@ -177,7 +177,9 @@ class MeaningCoach:
             flaws=tuple(sorted(result.flaws, key=lambda f: -result.costs.get(f, 0))),
             next_step=probs["next_step"] >= rubric.CREDIT_AT and result.harm is None,
             closing=ctx.closing,
-            discount=reading.discount,
+            # money off for the buyer, not a deposit taken "off the table" (round 17: "Well, a
+            # lower number helps" to no money until work starts)
+            discount=reading.discount and discounts(_OFF_THE_TABLE.sub("", message)),
         )
         return Read(reading, result, act, evidence, graceful)
 
@@ -212,6 +214,11 @@ class MeaningCoach:
                 if name == "acknowledge" and fits:
                     must += 0.25
                 rank = probs[name] + (0.05 if fits else 0.0) + must
+                if name == "respect" and _SHOWS_RESPECT.search(sentence.text):
+                    # the words that leave it to them, not the apology before them (round 17:
+                    # "Go, go, sorry." was quoted while "...so you and your husband can say yes
+                    # or no" showed it)
+                    rank += 0.5
                 ranked.setdefault(name, []).append((rank, probs[name], sentence.text))
         evidence: dict[str, str] = {}
         used: set[str] = set()
@@ -232,7 +239,9 @@ class MeaningCoach:
                 own = [
                     o
                     for o in options
-                    if o[2] not in used and o[1] >= EVIDENCE_AT and (o[0] >= 1.0) == form
+                    if (o[2] not in used or _shows(name, o[2]))
+                    and o[1] >= EVIDENCE_AT
+                    and (o[0] >= 1.0) == form
                 ]
                 options = own[:1] + options
             evidence[name] = options[0][2]
@@ -257,6 +266,11 @@ class MeaningCoach:
         settles = seen.act.harm is None and (
             probs["address"] >= 0.5
             or (probs["acknowledge"] >= 0.5 and max(probs["discover"], probs["value"]) >= 0.5)
+        )
+        # "Nothing today, I promise" settles "I'm not signing up for it today" (round 17: the
+        # buyer said "Like I said: ... not today" right after the promise).
+        settles = settles or (
+            seen.act.harm is None and _promises_not_today(message, scenario, open_before)
         )
         # A buyer already won over (it said yes) is not holding an objection against the reply.
         won = state.trust >= level(difficulty).agree_at
@@ -426,27 +440,6 @@ _PITCHES = re.compile(
 )
 
 
-# A sentence that only takes its leave, thanks or apologises.
-_LEAVE_SENTENCE = re.compile(
-    r"^[\s\"'\u201c(]*(?:(?:ok(?:ay)?|alright|fine|sure|right|got it|understood|no problem|"
-    r"no worries|fair enough|all good)[\s.!,;:]+)*"
-    r"(?:(?:(?:i'm|im|i am) )?(?:going|leaving|heading out|off|out of here)(?: now)?|"
-    r"(?:i'll|ill|i will) (?:go|get going|head out|leave you (?:be|alone)|"
-    r"get out of your (?:way|hair)|let you go)(?: now)?|"
-    r"bye(?: now)?|goodbye|bye bye|see (?:you|ya)(?: later| around)?|take care|"
-    r"have a (?:good|great|nice) (?:day|one|evening|night|weekend)|"
-    r"thanks?(?: you)?(?: (?:so much|again|for your time))?|"
-    r"(?:(?:i'm|im|i am) )?(?:so |really )?sorry(?: (?:about that|to bother you|for bothering "
-    r"you))?|my apologies|that came out wrong(?: and (?:i'm|im|i am) sorry)?)"
-    r"[\s.!,;:\u2026]*$",
-    re.IGNORECASE,
-)
-
-
-def _only_leaving(reading: Reading) -> bool:
-    return bool(reading.sentences) and all(_LEAVE_SENTENCE.match(s.text) for s in reading.sentences)
-
-
 # After the goodbye, the one question that is still leaving: whether to leave something behind
 # ("Mind if I leave a card anyway?"); asking for an email or offering to send the numbers is
 # pushing on, unless the buyer asked for it to be sent ("I asked you to mail it. Please go.",
@@ -555,6 +548,44 @@ _LEAVES_IT = re.compile(
     r"\b(?:you can|free to|fine to|okay to|ok to) say no\b|\bno pressure\b|\btake your time\b",
     re.IGNORECASE,
 )
+# What shows the decision left to them in so many words: the choice, the real decision-maker,
+# the buyer's time (a sentence with these words is quoted for it before any other).
+_SHOWS_RESPECT = re.compile(
+    rf"{_LEAVES_IT.pattern}|\b(?:husband|wife|spouse|partner|landlord|owner|board|committee|"
+    r"both of you|you two|the two of you)\b|\byes or no\b|\bno (?:rush|hurry)\b|"
+    r"\bwhenever (?:you|it)\b|\bnot for you\b|\bi'll (?:go|leave|get out)\b",
+    re.IGNORECASE,
+)
+
+
+def _shows(name: str, sentence: str) -> bool:
+    return name == "respect" and bool(_SHOWS_RESPECT.search(sentence))
+
+
+_OFF_THE_TABLE = re.compile(r"\boff the table\b", re.IGNORECASE)
+# A promise that nothing is decided or signed today, and an objection about today.
+_NOT_TODAY = re.compile(
+    rf"{features.PROMISES['no_decision_today'].pattern}|"
+    r"\bnothing (?:(?:to (?:sign|decide)|signed|decided) )?(?:today|tonight|right now)\b",
+    re.IGNORECASE,
+)
+_TODAY = re.compile(r"\b(?:today|tonight|right now|on the spot|right away)\b", re.IGNORECASE)
+
+
+def _promises_not_today(message: str, scenario: ScenarioBrief, objection: str | None) -> bool:
+    if objection is None or not _NOT_TODAY.search(message):
+        return False
+    said = next(
+        (
+            o.get("says", [])
+            for o in scenario.persona.get("objections", [])
+            if o.get("id") == objection
+        ),
+        [],
+    )
+    return any(_TODAY.search(line) for line in said)
+
+
 EVIDENCE_AT = 0.3  # a sentence read at least this likely to show a skill may be quoted for it
 HINT_DONE_AT = 0.3  # a skill the model reads at least this likely was tried: no hint for it
 GOOD_REPLY = 12

@@ -29,7 +29,7 @@ SKILL_LABELS = {
     "social_proof": "gave honest, checkable proof",
     "transparency": "offered something they can verify",
     "next_step": "proposed a small, refusable next step",
-    "respect": "left the decision and the timing to them",
+    "respect": "respected their time and left the decision to them",
 }
 SKILL_HINTS = {
     "acknowledge": "show you heard the concern in your own words before moving on",

@@ -23,7 +23,13 @@ _STOCK = re.compile(
     r"that makes (?:total |perfect )?sense|great question|good question|i appreciate (?:that|you)|"
     r"fair enough|totally fair|i feel you|no worries|absolutely|for sure|i respect that|"
     r"that's (?:totally |completely )?(?:fair|valid|understandable)|i know how you feel|"
-    r"you're (?:not alone|right)|many (?:people|homeowners|folks) feel)",
+    r"you're (?:not alone|right)|many (?:people|homeowners|folks) feel|"
+    # the crowd that felt the same and the all-purpose question: the issue's own stacked
+    # 19/20 ("Lots of your neighbors felt the same ... What matters most to you?")
+    r"(?:a lot of|lots of|plenty of|most|so many) (?:(?:your|my|the) )?(?:people|homeowners|"
+    r"folks|neighbou?rs|customers) (?:feel|felt)|(?:people|homeowners|folks|neighbou?rs|"
+    r"customers) (?:say|said|tell me|told me) (?:that|the same)(?: (?:way|thing))?\b|"
+    r"what matters most to you)",
     re.IGNORECASE,
 )
 _MONEY = re.compile(r"\$\s?\d|\b\d[\d,]*\s?(?:dollars|bucks|k|grand|percent|%)", re.IGNORECASE)
@@ -37,7 +43,7 @@ _DISCOUNT = re.compile(
 )
 
 
-def _discount(text: str) -> bool:
+def discounts(text: str) -> bool:
     """Money off offered, not denied ("we can waive the fee"; not "I can't waive the fee")."""
     return bool(texts.affirmed(_DISCOUNT, text))
 
@@ -118,7 +124,7 @@ def read(message: str, embedder: Embedder) -> Reading:
         stock_phrases=len(_STOCK.findall(message)),
         shouting=texts.shouting(message),
         money=bool(_MONEY.search(message)),
-        discount=_discount(message),
+        discount=discounts(message),
     )
 
 
@@ -146,5 +152,5 @@ def sentence_reading(reading: Reading, i: int) -> Reading:
         stock_phrases=len(_STOCK.findall(sentence.text)),
         shouting=texts.shouting(sentence.text),
         money=bool(_MONEY.search(sentence.text)),
-        discount=_discount(sentence.text),
+        discount=discounts(sentence.text),
     )

@@ -68,9 +68,10 @@ FLAW_AT = 0.5
 FLAWED_CAP: int | None = 13
 FLAWED_AT = 0.5  # the flaw's head must reach this
 # Three stock phrases or more ("I hear you, I totally understand, that makes sense...") earn
-# little more than one: such a reply is held to STOCK_STACK_CAP. Of the train writers' 46 replies
-# with three or more, trainers scored none above 8 (and the coach, out of fold, none above 6:
-# the cap changes no train figure); hand-played gaming sessions had scored 8-13.
+# little more than one: such a reply is held to STOCK_STACK_CAP. Of the train writers' 115 replies
+# with three or more (reading._STOCK), trainers scored none above 9; hand-played gaming sessions
+# had scored 8-13, and the "I hear you about X. A lot of homeowners feel that way. What matters
+# most to you...?" template 14 until the crowd and the all-purpose question counted (2026-12-07).
 STOCK_STACK_AT = 3
 STOCK_STACK_CAP: int | None = 8
 # A reply that talks about selling instead of selling (phrases.technique_talk: a note to the

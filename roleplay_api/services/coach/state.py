@@ -231,8 +231,12 @@ def _shut(state: State) -> None:
 
 def apply_move(state: State, move: Move, line: str) -> None:
     state.buyer_lines.append(line)
+    # the answer, not the objection raised after it (round 17: asked again what his wife would
+    # ask about, the buyer reminded "Like I said: Whatever this is, I'm not signing up for it
+    # today", the objection said after the first answer)
+    answer = _without_objections(line, state) or line
     for topic in move.answered:
-        state.facts.setdefault(topic, topics.fact_words(line, topic))
+        state.facts.setdefault(topic, topics.fact_words(answer, topic))
     if move.raised and move.raised not in state.raised:
         state.raised.append(move.raised)
     state.settled.update(move.settled)
@@ -242,6 +246,15 @@ def apply_move(state: State, move: Move, line: str) -> None:
     # closing reply has the last word (the buyer agrees there, or turns it down).
     closing = state.exchange > MAX_EXCHANGES
     state.agreed = (move.agreed if closing else state.agreed or move.agreed) and not state.shut
+
+
+def _without_objections(line: str, state: State) -> str:
+    said = {
+        str(w).lower()
+        for o in state.scenario.persona.get("objections", [])
+        for w in o.get("says", [])
+    }
+    return " ".join(s.text for s in texts.split(line) if s.text.lower() not in said)
 
 
 def buyer_move(line: str) -> Move:

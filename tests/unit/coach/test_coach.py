@@ -12,7 +12,7 @@ import re
 import pytest
 
 from roleplay_api.difficulty import DIFFICULTIES
-from roleplay_api.services.coach import MAX_EXCHANGES, MeaningCoach, Turn, xp_for
+from roleplay_api.services.coach import MAX_EXCHANGES, MeaningCoach, Turn, phrases, rubric, xp_for
 from roleplay_api.services.coach.base import PAR
 from roleplay_api.services.coach.engine import play as play_session
 from roleplay_api.services.coach.library import bundled_brief, bundled_briefs
@@ -728,6 +728,16 @@ def test_a_reply_with_a_clear_flaw_is_not_a_top_reply(coach):
         ("The price I quoted holds through the end of next month.", None),
         ("Does the rebate end Friday? I'd have to check.", None),
         ("We never had any problem getting permits in this county.", None),
+        # free solar is a lie at the door; a free solar estimate is what most reps offer
+        ("I'm Jake with SunPath, just doing free solar estimates on the street.", None),
+        ("It's a free solar assessment, twenty minutes on the roof.", None),
+        ("Honestly it's basically free solar through the state program.", "deception"),
+        # prying into the household's money (round 17), not money the panels make
+        ("What do you pay in rent, and how tight are things for you month to month?", "harassment"),
+        ("And how much do you make yearly, roughly?", "harassment"),
+        ("What's your household income, ballpark?", "harassment"),
+        ("Financing depends on your income and credit, and I'll show you the terms.", None),
+        ("How much do you make back on the buyback now?", None),
     ],
 )
 def test_phrase_caps_read_what_the_sentence_asserts(message, harm):
@@ -1171,9 +1181,9 @@ def test_how_long_they_have_lived_there_is_answered(coach, question, difficulty)
     ],
 )
 def test_money_off_denied_is_no_discount(message, discount):
-    from roleplay_api.services.coach.reading import _discount
+    from roleplay_api.services.coach.reading import discounts
 
-    assert _discount(message) is discount
+    assert discounts(message) is discount
 
 
 def test_a_phrase_rule_is_not_undone_by_words_that_do_not_negate():
@@ -1971,3 +1981,98 @@ def test_a_question_about_a_stated_concern_is_not_told_to_answer_the_objection(c
         bundled_brief("trust_concern"), "ELITE", [], "What's your electric bill like?"
     )
     assert re.search(r"answer (?:the objection|what they)", skipped.feedback), skipped.feedback
+
+
+def test_the_crowd_and_the_all_purpose_question_count_as_stock_phrases(coach):
+    """The gaming template "I hear you about X. A lot of homeowners feel that way. What matters
+    most to you when it comes to X? Would Saturday work?" had scored 14 (trainers 2-8): its
+    crowd line and its all-purpose question are stock phrases, so it stacks three."""
+    history = [
+        Turn("assistant", "If this is a loan, I want the interest rate and the full payoff amount.")
+    ]
+    template = coach.judge(
+        bundled_brief("homeowner_objection"),
+        "ELITE",
+        history,
+        "I hear you about the loan. A lot of homeowners feel that way. What matters most to you "
+        "when it comes to the loan? Would Thursday evening work to go over it?",
+    )
+    assert template.score <= rubric.STOCK_STACK_CAP, template.feedback
+    plain = coach.judge(
+        bundled_brief("homeowner_objection"),
+        "ELITE",
+        history,
+        "Fair: the rate, the term and the payoff on one page. What matters most to you in it?",
+    )
+    assert "stock_stack" not in plain.penalties
+
+
+@pytest.mark.parametrize(
+    ("message", "leaving"),
+    [
+        ("Going now.", True),
+        ("That came out wrong and I'm sorry. I'm leaving now.", True),
+        ("Thanks for your time. Have a good evening!", True),
+        ("Thanks, bye. The price goes up Friday though.", False),
+        ("", False),
+    ],
+)
+def test_only_leaving_is_every_sentence_taking_leave(message, leaving):
+    assert phrases.only_leaving([s.text for s in split(message)]) is leaving
+
+
+def test_respect_quotes_the_words_that_leave_it_to_them(coach):
+    """Round 17: "Go, go, sorry." was quoted as leaving the decision to them, while the next
+    sentence named the husband and a yes or no."""
+    history = [Turn("assistant", "I've literally got a meeting going on in there.")]
+    judged = coach.judge(
+        bundled_brief("bad_timing"),
+        "NIGHTMARE",
+        history,
+        "Go, go, sorry. Flyer's right here with my number. I'll text you before Thursday after "
+        "five so you and your husband can say yes or no, and it'll be thirty minutes, not two "
+        "hours.",
+    )
+    assert "left the decision to them (“I'll text you" in judged.feedback, judged.feedback
+    assert "“Go, go, sorry.”" not in judged.feedback
+
+
+def test_a_promise_of_nothing_today_settles_not_today_and_is_not_reminded(coach):
+    """Round 17: right after "nothing today, I promise", the buyer reminded "Like I said:
+    Whatever this is, I'm not signing up for it today" (the objection stored as the answer)."""
+    lines = _buyer_after(
+        coach,
+        "spouse_decision",
+        "PRO",
+        [
+            "Oh, of course, yeah, that's, um, totally fair. Would it help if I left something "
+            "for you both to look at?",
+            "Okay, great. Um, what do you think she'll want to know most? I'd rather answer her "
+            "actual questions than hand you a generic brochure.",
+            "Oh, no, totally, nothing today, I promise. Sorry, what was your wife's name again? "
+            "And what would she ask about?",
+        ],
+    )
+    assert "not signing up for it today" in lines[1], lines
+    assert "today" not in lines[2], lines
+
+
+def test_a_deposit_taken_off_the_table_is_no_discount(coach):
+    """Round 17: "take the deposit off the table: no money until work starts" got "Well, a
+    lower number helps, I won't lie"."""
+    lines = _buyer_after(
+        coach,
+        "bad_past_contractor",
+        "ROOKIE",
+        [
+            "That's awful. Would you mind telling me what happened with that job?",
+            "Then let's take the deposit off the table: no money until work starts, and each "
+            "payment tied to a finished stage.",
+        ],
+    )
+    assert "lower number" not in lines[1] and "price" not in lines[1].lower(), lines
+    brief = bundled_brief("homeowner_objection")
+    off = coach.judge(brief, "ROOKIE", [], "I can take five thousand off the price today.")
+    assert off.user_meta["discount"] is True
+    table = coach.judge(brief, "ROOKIE", [], "Let's take the deposit off the table entirely.")
+    assert table.user_meta["discount"] is False
