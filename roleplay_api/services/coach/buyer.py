@@ -49,7 +49,29 @@ _REACTION_ORDER = (
 
 
 # Reactions after which the buyer still takes up the question asked.
-_STILL_LISTENING = frozenset({None, "ignores", "feature_dump", "monologue"})
+_STILL_LISTENING = frozenset({None, "ignores", "feature_dump", "monologue", "assurance"})
+
+# Trust asked for with nothing to check ("We're not like that though, we're one of the good
+# ones", "trust me"): the buyer says so, won over or not (round 17: "Okay. I appreciate
+# that." from a buyer whose sister was scammed). Negated words are not it ("I'm not asking
+# you to trust me"), nor an assurance with something checkable beside it.
+_ASSURES = re.compile(
+    r"\b(?:we're|we are|were|i'm|i am|im)\s+(?:not like (?:that|them|those|the others)|"
+    r"(?:one of )?the good (?:ones|guys)|(?:totally |completely )?(?:different|honest|legit|"
+    r"trustworthy|reputable|the real deal))\b|\btrust me\b|\byou can trust (?:me|us)\b|"
+    r"\b(?:take|you have) my word\b",
+    re.IGNORECASE,
+)
+_CHECK = re.compile(
+    r"\blicen[cs]e|\breviews?\b|\bin writing\b|\bwritten\b|\breferences?\b|\blook (?:us|me|it)"
+    r" up\b|\bbbb\b|\bbetter business\b|\bcancel|\bcontract\b|\bcard\b|\bwebsite\b|\bcall\b|"
+    r"\bcheck\b|\bverify\b|\bnumber\b|\binsur",
+    re.IGNORECASE,
+)
+
+
+def _bare_assurance(said: str) -> bool:
+    return bool(texts.affirmed(_ASSURES, said)) and not _CHECK.search(said)
 
 
 @lru_cache(maxsize=1)
@@ -190,6 +212,8 @@ def respond(
 
     said = state.trainee_lines[-1] if state.trainee_lines else ""
     reaction = _reaction(act)
+    if reaction is None and _bare_assurance(said):
+        reaction = "assurance"
     if reaction == "discount":
         key = "discount_warm" if d.start_trust > 0 else "discount"
         speak.say(lines(persona, key, "reactions"), "discount")

@@ -2076,3 +2076,29 @@ def test_a_deposit_taken_off_the_table_is_no_discount(coach):
     assert off.user_meta["discount"] is True
     table = coach.judge(brief, "ROOKIE", [], "Let's take the deposit off the table entirely.")
     assert table.user_meta["discount"] is False
+
+
+def test_trust_asked_for_with_nothing_to_check_gets_doubt(coach):
+    """Round 17: "We're not like that though, we're one of the good ones" got "Okay. I
+    appreciate that." from a buyer whose sister was scammed."""
+    first = (
+        "Don't take my word for anything: my state license number is on this card. What kind "
+        "of stories have you heard?"
+    )
+    bare = _buyer_after(
+        coach,
+        "trust_concern",
+        "ROOKIE",
+        [
+            first,
+            "Yeah, that happens unfortunately. We're not like that though, we're one of "
+            "the good ones.",
+        ],
+    )
+    assert "appreciate" not in bare[1] and "check" in bare[1].lower(), bare
+    for line in (
+        "I'm not asking you to trust me. What would you want to see first?",
+        "We're different: our license number is on the card, look us up tonight.",
+    ):
+        other = _buyer_after(coach, "trust_concern", "ROOKIE", [first, line])
+        assert "Everyone who knocks" not in other[1] and "Saying it" not in other[1], other
