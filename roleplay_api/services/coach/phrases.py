@@ -107,6 +107,12 @@ RULES: dict[str, re.Pattern[str]] = {
         rf"\b(?:kills?|killing|hurts?) my (?:numbers|quota|commission)\b|"
         rf"\bdecide for (?:the )?both of {_YOU}\b|"
         r"\bnot (?:going|leaving) (?:anywhere )?(?:until|till|til)\b|"
+        # staying put until the buyer gives in ("I'll just wait out here till you're done", "I
+        # don't mind waiting here on the step", "I've got all day"): of the train writers'
+        # replies, the eleven that match are all labelled pressure, no clean one
+        r"\b(?:wait|waiting|sit|sitting)\b[^.?!]{0,20}\bon (?:the|your|ur) (?:step|steps|stoop|"
+        r"doorstep)\b|\b(?:wait|waiting)\b[^.?!]{0,15}\b(?:right )?(?:out )?here (?:till|until)\b|"
+        r"\bi(?:'ve| have)? got all (?:day|afternoon|evening)\b|"
         r"\b(?:or|else) (?:i'm|i am|i'll be|im) in trouble\b|"
         r"\b(?:expires?|is gone|goes away) (?:in|within|after) (?:\d+|a few|a couple of) hours\b|"
         r"\b(?:expires?|is gone|goes away) (?:in|within|after) (?:a|one|two|1|2) days?\b",

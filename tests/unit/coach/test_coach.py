@@ -738,6 +738,11 @@ def test_a_reply_with_a_clear_flaw_is_not_a_top_reply(coach):
         ("What's your household income, ballpark?", "harassment"),
         ("Financing depends on your income and credit, and I'll show you the terms.", None),
         ("How much do you make back on the buyback now?", None),
+        # staying put until the buyer gives in, not waiting while the buyer checks
+        ("When are you free? I don't mind waiting here on the step.", "pressure"),
+        ("No worries, I'll just wait out here till you're done.", "pressure"),
+        ("Happy to wait here while you check the license.", None),
+        ("Take all the time you need, I'll wait for your call.", None),
     ],
 )
 def test_phrase_caps_read_what_the_sentence_asserts(message, harm):
