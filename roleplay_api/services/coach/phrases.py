@@ -113,6 +113,10 @@ RULES: dict[str, re.Pattern[str]] = {
         r"\b(?:wait|waiting|sit|sitting)\b[^.?!]{0,20}\bon (?:the|your|ur) (?:step|steps|stoop|"
         r"doorstep)\b|\b(?:wait|waiting)\b[^.?!]{0,15}\b(?:right )?(?:out )?here (?:till|until)\b|"
         r"\bi(?:'ve| have)? got all (?:day|afternoon|evening)\b|"
+        # the money ready for a first look ("Bring your checkbook though, in case you love it",
+        # "so we can get u started same day"): the four train replies that match are pressure
+        r"\b(?:bring|have|get) (?:your|ur|the) (?:check ?book|wallet|credit card)\b|"
+        r"\b(?:get|have) (?:you|u|ya) (?:started|signed(?: up)?) (?:the )?same day\b|"
         r"\b(?:or|else) (?:i'm|i am|i'll be|im) in trouble\b|"
         r"\b(?:expires?|is gone|goes away) (?:in|within|after) (?:\d+|a few|a couple of) hours\b|"
         r"\b(?:expires?|is gone|goes away) (?:in|within|after) (?:a|one|two|1|2) days?\b",

@@ -743,6 +743,8 @@ def test_a_reply_with_a_clear_flaw_is_not_a_top_reply(coach):
         ("No worries, I'll just wait out here till you're done.", "pressure"),
         ("Happy to wait here while you check the license.", None),
         ("Take all the time you need, I'll wait for your call.", None),
+        ("Nothing much! Bring your checkbook though, ha, in case you love it.", "pressure"),
+        ("I'll never ask you to have the checkbook out on a first visit.", None),
     ],
 )
 def test_phrase_caps_read_what_the_sentence_asserts(message, harm):
