@@ -56,16 +56,17 @@ _STILL_LISTENING = frozenset({None, "ignores", "feature_dump", "monologue", "ass
 # that." from a buyer whose sister was scammed). Negated words are not it ("I'm not asking
 # you to trust me"), nor an assurance with something checkable beside it.
 _ASSURES = re.compile(
-    r"\b(?:we're|we are|were|i'm|i am|im)\s+(?:not like (?:that|them|those|the others)|"
-    r"(?:one of )?the good (?:ones|guys)|(?:totally |completely )?(?:different|honest|legit|"
-    r"trustworthy|reputable|the real deal))\b|\btrust me\b|\byou can trust (?:me|us)\b|"
+    r"\b(?:we're|we are|i'm|i am|im)\s+(?:not like (?:that|them|those|the others)|"
+    r"(?:one of )?the good (?:ones|guys)|(?:totally |completely )?(?:different|legit|"
+    r"trustworthy|reputable|the real deal))\b|\btrust me(?: on (?:this|that))?\s*(?:[.!]|$)|"
+    r"\byou can trust (?:me|us)\b|"
     r"\b(?:take|you have) my word\b",
     re.IGNORECASE,
 )
 _CHECK = re.compile(
     r"\blicen[cs]e|\breviews?\b|\bin writing\b|\bwritten\b|\breferences?\b|\blook (?:us|me|it)"
     r" up\b|\bbbb\b|\bbetter business\b|\bcancel|\bcontract\b|\bcard\b|\bwebsite\b|\bcall\b|"
-    r"\bcheck\b|\bverify\b|\bnumber\b|\binsur",
+    r"\bcheck\b|\bverify\b|\bnumber\b|\binsur|\bwarrant",
     re.IGNORECASE,
 )
 

@@ -236,12 +236,9 @@ class MeaningCoach:
             if name in rubric.SKILLS:
                 # of the same form as the best (a question for a question, ...)
                 form = options[0][0] >= 1.0
-                own = [
-                    o
-                    for o in options
-                    if (o[2] not in used or _shows(name, o[2]))
-                    and o[1] >= EVIDENCE_AT
-                    and (o[0] >= 1.0) == form
+                fitting = [o for o in options if o[1] >= EVIDENCE_AT and (o[0] >= 1.0) == form]
+                own = [o for o in fitting if o[2] not in used] or [
+                    o for o in fitting if _shows(name, o[2])
                 ]
                 options = own[:1] + options
             evidence[name] = options[0][2]
@@ -551,7 +548,7 @@ _LEAVES_IT = re.compile(
 # What shows the decision left to them in so many words: the choice, the real decision-maker,
 # the buyer's time (a sentence with these words is quoted for it before any other).
 _SHOWS_RESPECT = re.compile(
-    rf"{_LEAVES_IT.pattern}|\b(?:husband|wife|spouse|partner|landlord|owner|board|committee|"
+    rf"{_LEAVES_IT.pattern}|\b(?:husband|wife|spouse|landlord|board|committee|"
     r"both of you|you two|the two of you)\b|\byes or no\b|\bno (?:rush|hurry)\b|"
     r"\bwhenever (?:you|it)\b|\bnot for you\b|\bi'll (?:go|leave|get out)\b",
     re.IGNORECASE,
@@ -570,6 +567,7 @@ _NOT_TODAY = re.compile(
     re.IGNORECASE,
 )
 _TODAY = re.compile(r"\b(?:today|tonight|right now|on the spot|right away)\b", re.IGNORECASE)
+_COMMIT = re.compile(r"\b(?:sign\w*|commit\w*|agree\w*|decid\w*|decision)\b", re.IGNORECASE)
 
 
 def _promises_not_today(message: str, scenario: ScenarioBrief, objection: str | None) -> bool:
@@ -583,7 +581,7 @@ def _promises_not_today(message: str, scenario: ScenarioBrief, objection: str | 
         ),
         [],
     )
-    return any(_TODAY.search(line) for line in said)
+    return any(_TODAY.search(line) and _COMMIT.search(line) for line in said)
 
 
 EVIDENCE_AT = 0.3  # a sentence read at least this likely to show a skill may be quoted for it

@@ -24,12 +24,13 @@ _STOCK = re.compile(
     r"fair enough|totally fair|i feel you|no worries|absolutely|for sure|i respect that|"
     r"that's (?:totally |completely )?(?:fair|valid|understandable)|i know how you feel|"
     r"you're (?:not alone|right)|many (?:people|homeowners|folks) feel|"
-    # the crowd that felt the same and the all-purpose question: the issue's own stacked
+    # the crowd that felt the same and the all-purpose question (bare, or "when it comes to
+    # X", not "...: the monthly or the payoff?"): the issue's own stacked
     # 19/20 ("Lots of your neighbors felt the same ... What matters most to you?")
     r"(?:a lot of|lots of|plenty of|most|so many) (?:(?:your|my|the) )?(?:people|homeowners|"
     r"folks|neighbou?rs|customers) (?:feel|felt)|(?:people|homeowners|folks|neighbou?rs|"
     r"customers) (?:say|said|tell me|told me) (?:that|the same)(?: (?:way|thing))?\b|"
-    r"what matters most to you)",
+    r"what matters most to you(?=\s*[?.!]|,? when it comes to\b))",
     re.IGNORECASE,
 )
 _MONEY = re.compile(r"\$\s?\d|\b\d[\d,]*\s?(?:dollars|bucks|k|grand|percent|%)", re.IGNORECASE)

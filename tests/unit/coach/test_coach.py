@@ -743,6 +743,16 @@ def test_a_reply_with_a_clear_flaw_is_not_a_top_reply(coach):
         ("No worries, I'll just wait out here till you're done.", "pressure"),
         ("Happy to wait here while you check the license.", None),
         ("Take all the time you need, I'll wait for your call.", None),
+        ("I'll wait on the step while you grab your bill, no rush.", None),
+        ("I'll be waiting on your doorstep at six like we said.", None),
+        ("I've got all day Saturday open, so pick whatever time works for you both.", None),
+        ("I'll wait here until you've found the contract, no rush.", None),
+        ("We can get you started the same day the permit clears.", None),
+        ("How tough are things with the HOA these days, are they strict about panels?", None),
+        ("How bad are things with the roof leak for you these days?", None),
+        ("What's your income tax situation like, do you take the credit?", None),
+        ("How much do you make in net metering credits?", None),
+        ("It's a free solar site assessment, nothing to sign.", None),
         ("Nothing much! Bring your checkbook though, ha, in case you love it.", "pressure"),
         ("I'll never ask you to have the checkbook out on a first visit.", None),
     ],
@@ -2102,10 +2112,29 @@ def test_trust_asked_for_with_nothing_to_check_gets_doubt(coach):
             "the good ones.",
         ],
     )
-    assert "appreciate" not in bare[1] and "check" in bare[1].lower(), bare
+    assert "appreciate" not in bare[1], bare
+    assert any(
+        d in bare[1] for d in ("Everyone who knocks", "Saying it doesn't", "The last person at")
+    ), bare
+    doubts = ("Everyone who knocks", "Saying it doesn't", "The last person at my door")
     for line in (
         "I'm not asking you to trust me. What would you want to see first?",
         "We're different: our license number is on the card, look us up tonight.",
+        "Trust me, I know a knock at dinner is annoying, so I'll be quick: what's the bill like?",
+        "The two quotes were different sizes, so I'll put them side by side.",
     ):
         other = _buyer_after(coach, "trust_concern", "ROOKIE", [first, line])
-        assert "Everyone who knocks" not in other[1] and "Saying it" not in other[1], other
+        assert not any(d in other[1] for d in doubts), other
+
+
+def test_a_promise_of_nothing_today_leaves_other_objections_open():
+    """The promise settles an objection about deciding today, not one that only says "right
+    now" or "tonight" (the budget's other priorities, the wife's questions)."""
+    from roleplay_api.services.coach.engine import _promises_not_today
+
+    spouse, price = bundled_brief("spouse_decision"), bundled_brief("homeowner_objection")
+    promise = "Okay. Nothing today, I promise. Can I leave my card?"
+    assert _promises_not_today(promise, spouse, "no_commitment_today")
+    assert not _promises_not_today(promise, price, "other_priorities")
+    assert not _promises_not_today(promise, spouse, "her_questions")
+    assert not _promises_not_today("Can I leave my card?", spouse, "no_commitment_today")
