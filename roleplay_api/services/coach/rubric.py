@@ -219,6 +219,16 @@ def score(
             worst = max(clear, key=lambda f: probs.get(f, 0.0))
             costs[worst] = costs.get(worst, 0) + total - FLAWED_CAP
             total, capped_by = FLAWED_CAP, worst
+    if (
+        STOCK_STACK_CAP is not None
+        and harm is None
+        and "stock_stack" not in costs
+        and _stock_phrases(signs) >= STOCK_STACK_AT
+    ):
+        # scored under the cap anyway: the stack is still what the feedback names, at no cost
+        costs["stock_stack"] = 0
+        if "stock_stack" not in flaws:
+            flaws.append("stock_stack")
     return Score(total, points, costs, harm, capped_by, tuple(flaws), probs)
 
 
