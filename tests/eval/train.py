@@ -23,7 +23,8 @@ from scipy.sparse import csr_matrix
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from sklearn.linear_model import LogisticRegression, Ridge
 
-from roleplay_api.services.coach import lexical, phrases
+from roleplay_api.services.coach import lexical, phrases, rubric
+from roleplay_api.services.coach import text as texts
 from roleplay_api.services.coach.features import CONTEXT_NAMES, N_SIGNS
 from roleplay_api.services.coach.model import Model, score_features, sigmoid
 from roleplay_api.services.coach.reading import SIGN_NAMES
@@ -299,6 +300,12 @@ def fit_level2(emb: np.ndarray, lex: np.ndarray, data: Rows, heads: tuple[str, .
     # as at run time (engine.read): no data grab where nothing of the buyer's is handed over
     nothing = np.array([not phrases.hands_over(r.text) for r in data.replies])
     probs[nothing, heads.index("data_grab")] = 0.0
+    # and no harm of any kind in a reply that only takes its leave ("Going now.")
+    leaving = np.array(
+        [phrases.only_leaving([s.text for s in texts.split(r.text)]) for r in data.replies]
+    )
+    kinds = [heads.index(h) for h in rubric.HARMS if h in heads]
+    probs[np.ix_(leaving, kinds)] = 0.0
     features = score_matrix(probs, data.x)
     linear = features.copy()
     n = len(heads)
