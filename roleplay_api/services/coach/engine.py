@@ -233,13 +233,17 @@ class MeaningCoach:
 
         for name in sorted(ranked, key=order):
             options = sorted(ranked[name], reverse=True)
-            if name in rubric.SKILLS:
+            shown = [o for o in options if _shows(name, o[2]) and o[1] >= EVIDENCE_AT]
+            if shown:
+                # the words that leave it to them, quoted for another skill too or not (a
+                # question, "Could I come back Thursday so you and your husband can say yes or
+                # no?", shows it as plainly as a statement)
+                options = shown[:1] + options
+            elif name in rubric.SKILLS:
                 # of the same form as the best (a question for a question, ...)
                 form = options[0][0] >= 1.0
                 fitting = [o for o in options if o[1] >= EVIDENCE_AT and (o[0] >= 1.0) == form]
-                own = [o for o in fitting if o[2] not in used] or [
-                    o for o in fitting if _shows(name, o[2])
-                ]
+                own = [o for o in fitting if o[2] not in used]
                 options = own[:1] + options
             evidence[name] = options[0][2]
             if name in rubric.SKILLS:

@@ -122,7 +122,10 @@ def message_feedback(result: Score, evidence: dict[str, str], hint_order: Sequen
         first = f"{result.total}/{MAX_SCORE}: no one skill in this reply stood out clearly."
     if result.costs:
         name = max(result.costs, key=lambda n: result.costs[n])
-        second = f"It cost you: {COST_LABELS[name]}; {COST_FIXES[name]}."
+        # a stack of stock phrases that scored under its cap anyway cost nothing: named, not
+        # charged
+        lead = "It cost you" if result.costs[name] > 0 else "What held it back"
+        second = f"{lead}: {COST_LABELS[name]}; {COST_FIXES[name]}."
     else:
         hints = [s for s in hint_order if s not in result.points]
         second = f"Next: {SKILL_HINTS[hints[0]]}." if hints else ""

@@ -68,7 +68,7 @@ FLAW_AT = 0.5
 FLAWED_CAP: int | None = 13
 FLAWED_AT = 0.5  # the flaw's head must reach this
 # Three stock phrases or more ("I hear you, I totally understand, that makes sense...") earn
-# little more than one: such a reply is held to STOCK_STACK_CAP. Of the train writers' 115 replies
+# little more than one: such a reply is held to STOCK_STACK_CAP. Of the train writers' 114 replies
 # with three or more (reading._STOCK), trainers scored none above 9; hand-played gaming sessions
 # had scored 8-13, and the "I hear you about X. A lot of homeowners feel that way. What matters
 # most to you...?" template 14 until the crowd and the all-purpose question counted (2026-12-07).
@@ -225,10 +225,9 @@ def score(
         and "stock_stack" not in costs
         and _stock_phrases(signs) >= STOCK_STACK_AT
     ):
-        # scored under the cap anyway: the stack is still what the feedback names, at no cost
+        # scored under the cap anyway: the stack is still what the message's feedback names, at
+        # no cost (not a flaw of the session: the final feedback's main cost is a charged one)
         costs["stock_stack"] = 0
-        if "stock_stack" not in flaws:
-            flaws.append("stock_stack")
     return Score(total, points, costs, harm, capped_by, tuple(flaws), probs)
 
 

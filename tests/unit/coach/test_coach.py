@@ -2138,3 +2138,32 @@ def test_a_promise_of_nothing_today_leaves_other_objections_open():
     assert not _promises_not_today(promise, price, "other_priorities")
     assert not _promises_not_today(promise, spouse, "her_questions")
     assert not _promises_not_today("Can I leave my card?", spouse, "no_commitment_today")
+
+
+def test_respect_quotes_a_question_that_leaves_it_to_them(coach):
+    """The review: "Go, go, sorry." was still quoted when the words leaving it to them were a
+    question already quoted as the next step."""
+    judged = coach.judge(
+        bundled_brief("spouse_decision"),
+        "BEGINNER",
+        [],
+        "Go, go, sorry. Could I come back Thursday at six so you and your husband can say yes "
+        "or no?",
+    )
+    if "respect" in judged.evidence:
+        assert judged.evidence["respect"].startswith("Could I come back"), judged.evidence
+
+
+def test_a_stack_under_its_cap_is_named_not_charged(coach):
+    """Three stock phrases in a reply that scored under their cap anyway: the message's
+    feedback names the stack, but not as a cost ("It cost you")."""
+    j = coach.judge(
+        bundled_brief("bad_past_contractor"),
+        "ROOKIE",
+        [],
+        "I hear you, I totally understand, that makes sense. What happened with the last "
+        "contractor? No pressure at all. Would Saturday work?",
+    )
+    if j.score < rubric.STOCK_STACK_CAP:
+        assert "What held it back: a pile of stock phrases" in j.feedback, j.feedback
+        assert "It cost you" not in j.feedback
