@@ -214,11 +214,6 @@ class MeaningCoach:
                 if name == "acknowledge" and fits:
                     must += 0.25
                 rank = probs[name] + (0.05 if fits else 0.0) + must
-                if name == "respect" and _SHOWS_RESPECT.search(sentence.text):
-                    # the words that leave it to them, not the apology before them (round 17:
-                    # "Go, go, sorry." was quoted while "...so you and your husband can say yes
-                    # or no" showed it)
-                    rank += 0.5
                 ranked.setdefault(name, []).append((rank, probs[name], sentence.text))
         evidence: dict[str, str] = {}
         used: set[str] = set()
@@ -235,9 +230,9 @@ class MeaningCoach:
             options = sorted(ranked[name], reverse=True)
             shown = [o for o in options if _shows(name, o[2]) and o[1] >= EVIDENCE_AT]
             if shown:
-                # the words that leave it to them, quoted for another skill too or not (a
-                # question, "Could I come back Thursday so you and your husband can say yes or
-                # no?", shows it as plainly as a statement)
+                # the words that leave it to them, not the apology before them (round 17: "Go,
+                # go, sorry." was quoted while "...so you and your husband can say yes or no"
+                # showed it), quoted for another skill too or not, a question or not
                 options = shown[:1] + options
             elif name in rubric.SKILLS:
                 # of the same form as the best (a question for a question, ...)
