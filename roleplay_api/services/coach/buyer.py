@@ -60,7 +60,7 @@ _ASSURES = re.compile(
     r"(?:one of )?the good (?:ones|guys)|(?:totally |completely )?(?:different|legit|"
     r"trustworthy|reputable|the real deal))\b|\btrust me(?: on (?:this|that))?\s*(?:[.!]|$)|"
     r"\byou can trust (?:me|us)\b|"
-    r"\b(?:take|you have) my word\b",
+    r"\byou have my word\b",
     re.IGNORECASE,
 )
 _CHECK = re.compile(

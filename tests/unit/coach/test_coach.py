@@ -2122,6 +2122,7 @@ def test_trust_asked_for_with_nothing_to_check_gets_doubt(coach):
         "We're different: our license number is on the card, look us up tonight.",
         "Trust me, I know a knock at dinner is annoying, so I'll be quick: what's the bill like?",
         "The two quotes were different sizes, so I'll put them side by side.",
+        "I'm sorry, you'd be crazy to just take my word for anything after that. What happened?",
     ):
         other = _buyer_after(coach, "trust_concern", "ROOKIE", [first, line])
         assert not any(d in other[1] for d in doubts), other
