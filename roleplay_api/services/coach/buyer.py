@@ -21,8 +21,8 @@ from typing import Any
 import yaml
 
 from roleplay_api.difficulty import DIFFICULTIES, level
+from roleplay_api.services.coach import phrases, topics
 from roleplay_api.services.coach import text as texts
-from roleplay_api.services.coach import topics
 from roleplay_api.services.coach.base import MAX_EXCHANGES
 from roleplay_api.services.coach.state import Act, Move, State, opening_line
 
@@ -64,9 +64,9 @@ _ASSURES = re.compile(
     re.IGNORECASE,
 )
 _CHECK = re.compile(
-    r"\blicen[cs]e|\breviews?\b|\bin writing\b|\bwritten\b|\breferences?\b|\blook (?:us|me|it)"
-    r" up\b|\bbbb\b|\bbetter business\b|\bcancel|\bcontract\b|\bcard\b|\bwebsite\b|\bcall\b|"
-    r"\bcheck\b|\bverify\b|\bnumber\b|\binsur|\bwarrant",
+    rf"{phrases.VERIFIABLE.pattern}|\blook (?:me|it) up\b|\bbetter business\b|\bcancel|"
+    r"\bcontract\b|\bcard\b|\bwebsite\b|\bcall\b|\bcheck\b|\bverify\b|\bnumber\b|\binsur|"
+    r"\bwarrant",
     re.IGNORECASE,
 )
 

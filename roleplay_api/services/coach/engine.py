@@ -517,7 +517,9 @@ def _already_done(seen: Read, state: State, message: str) -> dict[str, bool]:
         or any(topics.mentions_fact(message, fact) for fact in state.facts.values()),
         "social_proof": bool(_REFERENCES.search(message)),
         # something to check, offered in this reply or an earlier one (the licence number)
-        "transparency": any(_CHECKABLE.search(line) for line in (*state.trainee_lines, message)),
+        "transparency": any(
+            phrases.VERIFIABLE.search(line) for line in (*state.trainee_lines, message)
+        ),
     }
 
 
@@ -529,12 +531,6 @@ _THEIR_TERMS = re.compile(
 _REFERENCES = re.compile(
     r"\breferences?\b|\b(?:customers?|clients?|homeowners?|neighbou?rs?|families)\b"
     r"[^.?!]{0,40}\b(?:call|ring|talk to|speak (?:to|with)|contact|visit|ask)\b",
-    re.IGNORECASE,
-)
-# Something the buyer can check or keep.
-_CHECKABLE = re.compile(
-    r"\blicen[cs]e|\breviews?\b|\bin writing\b|\bwritten\b|\breferences?\b|\blook us up\b|"
-    r"\bbbb\b|\bbetter business bureau\b|\bcancel\w*\b",
     re.IGNORECASE,
 )
 _ASKED_SKILLS = frozenset({"discover", "next_step"})

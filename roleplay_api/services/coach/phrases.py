@@ -278,6 +278,15 @@ _HANDS_OVER = re.compile(
 )
 
 
+# Something the buyer can check or keep (a licence, reviews, references, something in writing,
+# the cancellation terms): what makes a claim or an assurance checkable.
+VERIFIABLE = re.compile(
+    r"\blicen[cs]e|\breviews?\b|\bin writing\b|\bwritten\b|\breferences?\b|\blook us up\b|"
+    r"\bbbb\b|\bbetter business bureau\b|\bcancel\w*\b",
+    re.IGNORECASE,
+)
+
+
 def hands_over(text: str) -> bool:
     """The reply has a sign of the buyer's data being handed over (see _HANDS_OVER)."""
     return bool(_HANDS_OVER.search(text))
